@@ -1,0 +1,94 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type Authenticator, createAuthenticator } from './access/auth';
+import { createCorsPolicy } from './access/cors';
+import type { CollectorConfig } from './config';
+import { createCollector } from './core/collect';
+import { ServiceUnavailableError } from './core/errors';
+import type { RequestOutcome } from './core/outcome';
+import { errorResponse } from './core/responses';
+import {
+  type LambdaHttpEvent,
+  toHttpRequest,
+  toLambdaResult,
+  UnsupportedEventError,
+} from './http/lambda-events';
+import { createTelemetry, logOutcome, recordOutcome, type Telemetry } from './observability/telemetry';
+import { createKinesisClient, createS3Client } from './sinks/aws-clients';
+import { KinesisStream } from './sinks/kinesis-stream';
+import { S3ObjectStore } from './sinks/s3-object-store';
+import type { ObjectStore, StreamSink } from './sinks/sink';
+
+export interface HandlerOptions {
+  /** Called once per request after the response is decided (the local server prints a line from it). */
+  readonly onOutcome?: (outcome: RequestOutcome) => void;
+  /** Replace the AWS adapters (tests, benchmarks). */
+  readonly stream?: StreamSink;
+  readonly objects?: ObjectStore;
+  readonly authenticator?: Authenticator;
+  readonly telemetry?: Telemetry;
+}
+
+export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * The authenticator may need a secret from Secrets Manager: fetched once, at cold start. If that
+ * fails, requests that need auth get a 503 (the client retries) and the next one tries again.
+ */
+function lazyAuthenticator(config: CollectorConfig): Authenticator {
+  let pending: Promise<Authenticator> | undefined;
+  return {
+    async authenticate(request, appId) {
+      pending ??= createAuthenticator(config.auth);
+      let authenticator: Authenticator;
+      try {
+        authenticator = await pending;
+      } catch {
+        pending = undefined;
+        throw new ServiceUnavailableError(
+          'auth_unavailable',
+          'Authentication is unavailable; retry later',
+          config.retryAfterSeconds,
+        );
+      }
+      await authenticator.authenticate(request, appId);
+    },
+  };
+}
+
+/** Builds the middy Lambda handler (all four event shapes) wired to the AWS sinks of `config`. */
+export function buildHandler(config: CollectorConfig, options: HandlerOptions = {}): LambdaHttpHandler {
+  const telemetry = options.telemetry ?? createTelemetry();
+  const collect = createCollector({
+    config,
+    stream: options.stream ?? new KinesisStream(createKinesisClient(config), config.streamName),
+    objects: options.objects ?? new S3ObjectStore(createS3Client(config), config.bucket),
+    cors: createCorsPolicy(config.corsOrigins),
+    authenticator: options.authenticator ?? lazyAuthenticator(config),
+    logger: telemetry.logger,
+  });
+
+  const handle = async (event: LambdaHttpEvent) => {
+    let converted: ReturnType<typeof toHttpRequest>;
+    try {
+      converted = toHttpRequest(event);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEventError)) throw error;
+      telemetry.logger.error(
+        'Unsupported event shape: invoke this function through a function URL, API Gateway or an ALB',
+      );
+      return toLambdaResult(errorResponse(error, ''), { endpoint: 'function-url', multiValueHeaders: false });
+    }
+    const { response, outcome } = await collect(converted.request);
+    recordOutcome(telemetry.metrics, outcome);
+    logOutcome(telemetry.logger, outcome);
+    options.onOutcome?.(outcome);
+    return toLambdaResult(response, converted.shape);
+  };
+
+  return middy(handle)
+    .use(injectLambdaContext(telemetry.logger))
+    .use(logMetrics(telemetry.metrics)) as unknown as LambdaHttpHandler;
+}

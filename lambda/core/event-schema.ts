@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * The per-event schema of the Clickstream HTTP API. It only validates: the collector stores the
+ * events exactly as parsed (never Zod's output), so unknown fields, their order and keys such as
+ * `__proto__` reach the stream untouched.
+ */
+
+export const MAX_ITEMS = 100;
+export const MAX_USER_ATTRIBUTES = 100;
+export const MAX_CUSTOM_ATTRIBUTES = 500;
+/** Deeper nesting than this is no analytics event; it is refused before anything recurses into it. */
+export const MAX_EVENT_DEPTH = 32;
+
+// SDKs omit absent fields, but some serialisers write them as null: treat null as absent.
+const optionalString = z.string().nullish();
+const optionalInt = z.number().int().nullish();
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const userAttribute = z.looseObject({
+  value: scalar,
+  set_timestamp: z.number().int().nonnegative().nullish(),
+});
+
+const limitedRecord = <T extends z.ZodType>(value: T, max: number, what: string) =>
+  z
+    .record(z.string(), value)
+    .refine((record) => Object.keys(record).length <= max, `at most ${max} ${what}`)
+    .nullish();
+
+export const eventSchema = z.looseObject({
+  event_type: z.string().min(1),
+  event_id: z.string().min(1),
+  timestamp: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  app_id: z.string().min(1),
+  platform: optionalString,
+  os_version: optionalString,
+  unique_id: optionalString,
+  device_id: optionalString,
+  make: optionalString,
+  brand: optionalString,
+  model: optionalString,
+  carrier: optionalString,
+  network_type: optionalString,
+  locale: optionalString,
+  system_language: optionalString,
+  country_code: optionalString,
+  zone_offset: optionalInt,
+  screen_height: optionalInt,
+  screen_width: optionalInt,
+  viewport_height: optionalInt,
+  viewport_width: optionalInt,
+  sdk_version: optionalString,
+  sdk_name: optionalString,
+  app_package_name: optionalString,
+  app_version: optionalString,
+  app_title: optionalString,
+  items: z.array(z.looseObject({})).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`).nullish(),
+  user: limitedRecord(userAttribute, MAX_USER_ATTRIBUTES, 'user attributes'),
+  attributes: limitedRecord(scalar, MAX_CUSTOM_ATTRIBUTES, 'custom attributes'),
+});
+
+export interface InvalidEvent {
+  /** Position in the request's array. */
+  readonly index: number;
+  readonly event: unknown;
+  readonly reasons: readonly string[];
+}
+
+export interface ValidatedBatch {
+  readonly valid: readonly unknown[];
+  readonly invalid: readonly InvalidEvent[];
+}
+
+/** Depth of nested arrays/objects, counted iteratively so hostile input cannot exhaust the stack. */
+function exceedsDepth(root: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxDepth) return true;
+    for (const child of Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  return path === '' ? issue.message : `${path}: ${issue.message}`;
+}
+
+export function validateEvent(event: unknown): readonly string[] {
+  if (exceedsDepth(event, MAX_EVENT_DEPTH)) return [`nested deeper than ${MAX_EVENT_DEPTH} levels`];
+  const result = eventSchema.safeParse(event);
+  return result.success ? [] : result.error.issues.map(describe);
+}
+
+/** Splits a batch into the events to keep and those to quarantine, with the reasons for each. */
+export function validateBatch(events: readonly unknown[]): ValidatedBatch {
+  const valid: unknown[] = [];
+  const invalid: InvalidEvent[] = [];
+  events.forEach((event, index) => {
+    const reasons = validateEvent(event);
+    if (reasons.length === 0) valid.push(event);
+    else invalid.push({ index, event, reasons });
+  });
+  return { valid, invalid };
+}

@@ -1,0 +1,26 @@
+import type { HttpResponse } from '../http/http-types';
+import { CollectorError } from './errors';
+
+type Headers = Readonly<Record<string, string>>;
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+export function emptyResponse(statusCode: number, headers: Headers = {}): HttpResponse {
+  return { statusCode, headers, body: '' };
+}
+
+export function jsonResponse(statusCode: number, document: unknown, headers: Headers = {}): HttpResponse {
+  return { statusCode, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(document) };
+}
+
+/** The one mapping from errors to HTTP: deliberate errors keep their status, anything else is a 500. */
+export function errorResponse(error: unknown, requestId: string, headers: Headers = {}): HttpResponse {
+  if (error instanceof CollectorError) {
+    return jsonResponse(
+      error.statusCode,
+      { error: error.code, message: error.expose ? error.message : 'Request failed', requestId },
+      { ...headers, ...error.headers },
+    );
+  }
+  return jsonResponse(500, { error: 'internal_error', message: 'Internal error', requestId }, headers);
+}

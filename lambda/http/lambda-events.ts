@@ -1,0 +1,177 @@
+import { STATUS_CODES } from 'node:http';
+import type {
+  ALBEvent,
+  ALBResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import type { EndpointKind, HttpRequest, HttpResponse } from './http-types';
+
+/**
+ * Translates the four Lambda HTTP event shapes into `HttpRequest`, and a `HttpResponse` back into
+ * the result shape the same service expects. Everything shape-specific lives here.
+ */
+
+export type LambdaHttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
+export type LambdaHttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
+
+/** How to answer: the service and, for an ALB, whether it sent (and wants) multi-value headers. */
+export interface ResponseShape {
+  readonly endpoint: EndpointKind;
+  readonly multiValueHeaders: boolean;
+}
+
+export class UnsupportedEventError extends Error {}
+
+type HeaderMap = Record<string, string | undefined> | null | undefined;
+type MultiHeaderMap = Record<string, string[] | undefined> | null | undefined;
+
+function lowerCaseHeaders(single: HeaderMap, multi: MultiHeaderMap): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (multi) {
+    for (const [name, values] of Object.entries(multi)) {
+      if (values && values.length > 0) headers[name.toLowerCase()] = values.join(', ');
+    }
+    return headers;
+  }
+  for (const [name, value] of Object.entries(single ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+function cookiesFromHeader(header: string | undefined): string[] {
+  if (header === undefined) return [];
+  return header
+    .split(';')
+    .map((cookie) => cookie.trim())
+    .filter((cookie) => cookie.length > 0);
+}
+
+/** `URLSearchParams` decodes leniently (a bad `%` escape stays as is), so hostile queries cannot throw. */
+function firstValues(rawQueryString: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    if (!Object.hasOwn(query, name)) query[name] = value;
+  }
+  return query;
+}
+
+function bodyBytes(body: string | null | undefined, isBase64Encoded: boolean): Buffer {
+  if (body === null || body === undefined) return Buffer.alloc(0);
+  return Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function isV2(event: LambdaHttpEvent): event is APIGatewayProxyEventV2 {
+  return (event as APIGatewayProxyEventV2).version === '2.0' && 'http' in (event.requestContext ?? {});
+}
+
+function isAlb(event: LambdaHttpEvent): event is ALBEvent {
+  return 'elb' in (event.requestContext ?? {});
+}
+
+function isRestV1(event: LambdaHttpEvent): event is APIGatewayProxyEvent {
+  return typeof (event as APIGatewayProxyEvent).httpMethod === 'string' && !isAlb(event);
+}
+
+function fromV2(event: APIGatewayProxyEventV2): HttpRequest {
+  const rawQueryString = event.rawQueryString ?? '';
+  const domain = event.requestContext.domainName ?? '';
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.rawPath,
+    rawQueryString,
+    query: firstValues(rawQueryString),
+    headers: lowerCaseHeaders(event.headers, undefined),
+    cookies: event.cookies ?? cookiesFromHeader(event.headers?.cookie),
+    body: bodyBytes(event.body, event.isBase64Encoded),
+    sourceIp: event.requestContext.http.sourceIp ?? null,
+    endpoint: domain.includes('.lambda-url.') ? 'function-url' : 'http-api',
+  };
+}
+
+/** REST API (1.0) decodes query values for us; rebuild the raw string from the multi-value map. */
+function fromRestV1(event: APIGatewayProxyEvent): HttpRequest {
+  const pairs: string[] = [];
+  const add = (name: string, value: string) =>
+    pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [name, values] of Object.entries(multi)) for (const value of values ?? []) add(name, value);
+  if (pairs.length === 0) {
+    for (const [name, value] of Object.entries(event.queryStringParameters ?? {}))
+      if (value !== undefined) add(name, value);
+  }
+  const rawQueryString = pairs.join('&');
+  const headers = lowerCaseHeaders(event.headers, event.multiValueHeaders);
+  return {
+    method: event.httpMethod.toUpperCase(),
+    path: event.path,
+    rawQueryString,
+    query: firstValues(rawQueryString),
+    headers,
+    cookies: cookiesFromHeader(headers.cookie),
+    body: bodyBytes(event.body, event.isBase64Encoded),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? null,
+    endpoint: 'rest-api',
+  };
+}
+
+/** An ALB passes query names and values exactly as sent (still percent-encoded). */
+function fromAlb(event: ALBEvent): HttpRequest {
+  const pairs: string[] = [];
+  if (event.multiValueQueryStringParameters) {
+    for (const [name, values] of Object.entries(event.multiValueQueryStringParameters)) {
+      for (const value of values ?? []) pairs.push(`${name}=${value}`);
+    }
+  } else {
+    for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+      pairs.push(value === undefined ? name : `${name}=${value}`);
+    }
+  }
+  const rawQueryString = pairs.join('&');
+  const headers = lowerCaseHeaders(event.headers, event.multiValueHeaders);
+  return {
+    method: event.httpMethod.toUpperCase(),
+    path: event.path,
+    rawQueryString,
+    query: firstValues(rawQueryString),
+    headers,
+    cookies: cookiesFromHeader(headers.cookie),
+    body: bodyBytes(event.body, event.isBase64Encoded),
+    // The ALB gives no peer address in the event: it appends it to X-Forwarded-For instead.
+    sourceIp: null,
+    endpoint: 'alb',
+  };
+}
+
+export function toHttpRequest(event: LambdaHttpEvent): { request: HttpRequest; shape: ResponseShape } {
+  if (event === null || typeof event !== 'object') throw new UnsupportedEventError('not an HTTP event');
+  if (isV2(event)) {
+    const request = fromV2(event);
+    return { request, shape: { endpoint: request.endpoint, multiValueHeaders: false } };
+  }
+  if (isAlb(event)) {
+    return {
+      request: fromAlb(event),
+      shape: { endpoint: 'alb', multiValueHeaders: event.multiValueHeaders !== undefined },
+    };
+  }
+  if (isRestV1(event))
+    return { request: fromRestV1(event), shape: { endpoint: 'rest-api', multiValueHeaders: false } };
+  throw new UnsupportedEventError('not an HTTP event');
+}
+
+export function toLambdaResult(response: HttpResponse, shape: ResponseShape): LambdaHttpResult {
+  const base = { statusCode: response.statusCode, body: response.body, isBase64Encoded: false };
+  if (shape.endpoint !== 'alb') return { ...base, headers: { ...response.headers } };
+  const statusDescription = `${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`.trim();
+  if (shape.multiValueHeaders) {
+    const multiValueHeaders = Object.fromEntries(
+      Object.entries(response.headers).map(([name, value]) => [name, [value]]),
+    );
+    return { ...base, statusDescription, multiValueHeaders };
+  }
+  return { ...base, statusDescription, headers: { ...response.headers } };
+}

@@ -1,0 +1,112 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { sampleBatch, sampleEvent } from '../../support/events';
+import { memoryCollector } from '../../support/memory-collector';
+
+const query = 'appId=test_app&platform=Web&upload_timestamp=1700000000123';
+
+describe('where accepted data goes', () => {
+  it('writes records the stream refused to the S3 fallback, in the record format, and answers 200', async () => {
+    const collector = memoryCollector({ CLICKSTREAM_KINESIS_RETRY_BUDGET_MS: '0' });
+    collector.stream.refuse = () => true;
+    const events = sampleBatch(2);
+    const response = await collector.send({ query, body: JSON.stringify(events) });
+    expect(response.statusCode).toBe(200);
+    const [key] = collector.objects.keys('fallback/');
+    expect(key).toMatch(/^fallback\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[0-9a-f]{32}\.ndjson\.gz$/);
+    const lines = gunzipSync(collector.objects.objects.get(key as string)?.body as Buffer)
+      .toString()
+      .trim()
+      .split('\n');
+    const record = JSON.parse(lines[0] as string);
+    expect(record).toMatchObject({
+      appId: 'test_app',
+      rid: response.headers['x-request-id'],
+      client_timestamp: '1700000000123',
+    });
+    expect(JSON.parse(record.data)).toEqual(events);
+    expect(collector.outcomes[0]).toMatchObject({ eventsAccepted: 2, eventsToFallback: 2 });
+  });
+
+  it('answers 503 and acknowledges nothing when the quarantine cannot be written', async () => {
+    const collector = memoryCollector();
+    collector.objects.failing = true;
+    const response = await collector.send({ query, body: JSON.stringify([sampleEvent(), { bad: 1 }]) });
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body).error).toBe('quarantine_unavailable');
+  });
+
+  it('answers 400 even when the rejected body cannot be quarantined', async () => {
+    const collector = memoryCollector();
+    collector.objects.failing = true;
+    expect((await collector.send({ query, body: 'not json' })).statusCode).toBe(400);
+  });
+
+  it('quarantines invalid events with their index, reasons and the request summary', async () => {
+    const collector = memoryCollector();
+    const bad = { event_type: 'x', timestamp: 'soon' };
+    await collector.send({
+      query,
+      body: JSON.stringify([sampleEvent(), bad]),
+      headers: { 'user-agent': 'UA/1' },
+    });
+    const [key] = collector.objects.keys('quarantine/');
+    expect(key).toMatch(/^quarantine\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[0-9a-f]{32}\.json$/);
+    const stored = JSON.parse(collector.objects.objects.get(key as string)?.body as string);
+    expect(stored).toMatchObject({
+      kind: 'invalid_events',
+      appId: 'test_app',
+      ua: 'UA/1',
+      uri: `/collect?${query}`,
+    });
+    expect(stored.events).toEqual([
+      {
+        index: 1,
+        event: bad,
+        reasons: expect.arrayContaining([
+          expect.stringContaining('timestamp'),
+          expect.stringContaining('event_id'),
+        ]),
+      },
+    ]);
+  });
+
+  it('quarantines an event too large for a stream record and keeps the others', async () => {
+    const collector = memoryCollector({ CLICKSTREAM_MAX_RECORD_BYTES: '20000' });
+    const big = sampleEvent({ attributes: { pad: 'x'.repeat(30_000) } });
+    const response = await collector.send({ query, body: JSON.stringify([big, sampleEvent()]) });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-clickstream-quarantined']).toBe('1');
+    expect(collector.outcomes[0]).toMatchObject({ eventsAccepted: 1, eventsQuarantined: 1 });
+  });
+
+  it('splits a request into several records when one would exceed the record size', async () => {
+    const collector = memoryCollector({ CLICKSTREAM_MAX_RECORD_BYTES: '20000' });
+    const events = sampleBatch(100);
+    const response = await collector.send({ query, body: JSON.stringify(events) });
+    expect(response.statusCode).toBe(200);
+    expect(collector.stream.records.length).toBeGreaterThan(1);
+    const carried = collector.stream.parsed().flatMap((record) => JSON.parse(record.data as string));
+    expect(carried).toEqual(events);
+  });
+
+  it('enriches the record with the client IP from X-Forwarded-For and the user agent', async () => {
+    const collector = memoryCollector();
+    await collector.send({
+      query,
+      body: JSON.stringify([sampleEvent()]),
+      headers: { 'x-forwarded-for': '101.188.67.134, 10.0.0.1', 'user-agent': 'Mozilla/5.0' },
+    });
+    expect(collector.stream.parsed()[0]).toMatchObject({
+      ip: '101.188.67.134',
+      ua: 'Mozilla/5.0',
+      platform: 'Web',
+    });
+  });
+
+  it('accepts an empty batch without writing anything', async () => {
+    const collector = memoryCollector();
+    expect((await collector.send({ query, body: '[]' })).statusCode).toBe(200);
+    expect(collector.stream.records).toHaveLength(0);
+  });
+});
