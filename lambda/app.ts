@@ -4,9 +4,9 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type Authenticator, createAuthenticator } from './access/auth';
 import { createCorsPolicy } from './access/cors';
-import type { CollectorConfig } from './config';
+import { type CollectorConfig, ConfigError } from './config';
 import { createCollector } from './core/collect';
-import { ServiceUnavailableError } from './core/errors';
+import { BadRequestError, ServiceUnavailableError } from './core/errors';
 import type { RequestOutcome } from './core/outcome';
 import { errorResponse } from './core/responses';
 import {
@@ -34,19 +34,22 @@ export interface HandlerOptions {
 export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
- * The authenticator may need a secret from Secrets Manager: fetched once, at cold start. If that
- * fails, requests that need auth get a 503 (the client retries) and the next one tries again.
+ * An authenticator that is built on first use and rebuilt after a failure. Only a secret that
+ * cannot be fetched right now gets here (configuration faults fail the start, see
+ * `prepareAuthenticator`): requests that need auth get a 503, so the client keeps its data and
+ * retries, and the next request tries again.
  */
-function lazyAuthenticator(config: CollectorConfig): Authenticator {
+function retryingAuthenticator(config: CollectorConfig): Authenticator {
   let pending: Promise<Authenticator> | undefined;
   return {
     async authenticate(request, appId) {
-      pending ??= createAuthenticator(config.auth);
+      pending ??= createAuthenticator(config.auth, { retryAfterSeconds: config.retryAfterSeconds });
       let authenticator: Authenticator;
       try {
         authenticator = await pending;
-      } catch {
+      } catch (error) {
         pending = undefined;
+        if (error instanceof ConfigError) throw error;
         throw new ServiceUnavailableError(
           'auth_unavailable',
           'Authentication is unavailable; retry later',
@@ -58,15 +61,30 @@ function lazyAuthenticator(config: CollectorConfig): Authenticator {
   };
 }
 
+/**
+ * Builds the authenticator at cold start (fetching its secret, if any). A configuration fault
+ * fails the start like any bad configuration; a secret that cannot be fetched yet does not.
+ */
+export async function prepareAuthenticator(config: CollectorConfig): Promise<Authenticator> {
+  try {
+    return await createAuthenticator(config.auth, { retryAfterSeconds: config.retryAfterSeconds });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    return retryingAuthenticator(config);
+  }
+}
+
 /** Builds the middy Lambda handler (all four event shapes) wired to the AWS sinks of `config`. */
 export function buildHandler(config: CollectorConfig, options: HandlerOptions = {}): LambdaHttpHandler {
   const telemetry = options.telemetry ?? createTelemetry();
   const collect = createCollector({
     config,
     stream: options.stream ?? new KinesisStream(createKinesisClient(config), config.streamName),
-    objects: options.objects ?? new S3ObjectStore(createS3Client(config), config.bucket),
+    objects:
+      options.objects ??
+      new S3ObjectStore(createS3Client(config), config.bucket, `${config.fallbackPrefix}_health-check`),
     cors: createCorsPolicy(config.corsOrigins),
-    authenticator: options.authenticator ?? lazyAuthenticator(config),
+    authenticator: options.authenticator ?? retryingAuthenticator(config),
     logger: telemetry.logger,
   });
 
@@ -79,7 +97,11 @@ export function buildHandler(config: CollectorConfig, options: HandlerOptions = 
       telemetry.logger.error(
         'Unsupported event shape: invoke this function through a function URL, API Gateway or an ALB',
       );
-      return toLambdaResult(errorResponse(error, ''), { endpoint: 'function-url', multiValueHeaders: false });
+      const invalid = new BadRequestError('unsupported_event', 'Not an HTTP event');
+      return toLambdaResult(errorResponse(invalid, ''), {
+        endpoint: 'function-url',
+        multiValueHeaders: false,
+      });
     }
     const { response, outcome } = await collect(converted.request);
     recordOutcome(telemetry.metrics, outcome);

@@ -20,6 +20,7 @@ import type { RequestOutcome } from './outcome';
 import { quarantine, type RequestSummary } from './quarantine';
 import { planRecords, type RecordContext } from './record';
 import { emptyResponse, errorResponse, jsonResponse } from './responses';
+import { createSinkHealth } from './sink-health';
 
 export interface CollectorLogger {
   error(message: string, ...extra: unknown[]): void;
@@ -48,6 +49,7 @@ export type Collector = (request: HttpRequest) => Promise<CollectResult>;
 export const QUARANTINED_HEADER = 'x-clickstream-quarantined';
 const COLLECT_METHODS = ['POST', 'OPTIONS'];
 const READ_METHODS = ['GET', 'HEAD'];
+const HEALTH_CACHE_MS = 5_000;
 
 const randomRequestId = () => randomBytes(16).toString('hex');
 
@@ -70,6 +72,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
   const newRequestId = deps.newRequestId ?? randomRequestId;
+  const sinkHealth = createSinkHealth(deps.stream, deps.objects, HEALTH_CACHE_MS, now);
 
   return async function collect(request) {
     const rid = newRequestId();
@@ -93,7 +96,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         if (cors.kind === 'allowed') corsHeaders = cors.headers;
         response = await routeCollect(request, rid, receivedAt, tally);
       } else {
-        response = routeOther(request);
+        response = await routeOther(request);
       }
     } catch (error) {
       if (!(error instanceof CollectorError))
@@ -102,7 +105,8 @@ export function createCollector(deps: CollectorDeps): Collector {
       tally.errorCode = error instanceof CollectorError ? error.code : 'internal_error';
       tally.firstReason = error instanceof CollectorError ? error.message : 'internal error';
     }
-    const headers = { ...response.headers, ...corsHeaders, 'x-request-id': rid };
+    // The response's own headers win: a preflight's `vary` lists more than the plain CORS one.
+    const headers = { ...corsHeaders, ...response.headers, 'x-request-id': rid };
     return {
       response: { ...response, headers },
       outcome: {
@@ -120,14 +124,15 @@ export function createCollector(deps: CollectorDeps): Collector {
     };
   };
 
-  function routeOther(request: HttpRequest): HttpResponse {
-    if (request.path === '/health' || request.path === '/ping') {
-      if (!READ_METHODS.includes(request.method)) throw new MethodNotAllowedError(READ_METHODS);
-      return request.path === '/health'
-        ? jsonResponse(200, { status: 'ok' })
-        : jsonResponse(200, { timestamp: now() });
-    }
-    throw new NotFoundError();
+  async function routeOther(request: HttpRequest): Promise<HttpResponse> {
+    if (request.path !== '/health' && request.path !== '/ping') throw new NotFoundError();
+    if (!READ_METHODS.includes(request.method)) throw new MethodNotAllowedError(READ_METHODS);
+    if (request.path === '/ping') return jsonResponse(200, { timestamp: now() });
+    // Plain /health stays free (load balancers call it often); ?deep=1 probes the sinks.
+    if (request.query.deep === undefined || request.query.deep === '0')
+      return jsonResponse(200, { status: 'ok' });
+    const health = await sinkHealth();
+    return jsonResponse(health.status === 'unavailable' ? 503 : 200, health);
   }
 
   async function routeCollect(

@@ -1,10 +1,12 @@
-import { HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore, StoredObject } from './sink';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    /** Where the health probe writes: inside a prefix the function may write anyway (least privilege). */
+    private readonly healthKey: string,
   ) {}
 
   async put(object: StoredObject): Promise<void> {
@@ -21,9 +23,15 @@ export class S3ObjectStore implements ObjectStore {
 
   async check(): Promise<boolean> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
-        abortSignal: AbortSignal.timeout(2_000),
-      });
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.healthKey,
+          Body: 'ok',
+          ContentType: 'text/plain',
+        }),
+        { abortSignal: AbortSignal.timeout(2_000) },
+      );
       return true;
     } catch {
       return false;

@@ -110,3 +110,34 @@ describe('where accepted data goes', () => {
     expect(collector.stream.records).toHaveLength(0);
   });
 });
+
+describe('GET /health?deep=1', () => {
+  it('reports both sinks ok', async () => {
+    const response = await memoryCollector().send({ method: 'GET', path: '/health', query: 'deep=1' });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', stream: 'ok', bucket: 'ok' });
+  });
+
+  it('reports degraded, still 200, when only the bucket fails', async () => {
+    const collector = memoryCollector();
+    collector.objects.failing = true;
+    const response = await collector.send({ method: 'GET', path: '/health', query: 'deep=1' });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'degraded', stream: 'ok', bucket: 'failing' });
+  });
+
+  it('caches the answer for a few seconds', async () => {
+    const collector = memoryCollector();
+    await collector.send({ method: 'GET', path: '/health', query: 'deep=1' });
+    collector.objects.failing = true;
+    const cached = await collector.send({ method: 'GET', path: '/health', query: 'deep=1' });
+    expect(JSON.parse(cached.body).status).toBe('ok');
+  });
+
+  it('leaves plain /health free of sink calls', async () => {
+    const collector = memoryCollector();
+    collector.objects.failing = true;
+    const response = await collector.send({ method: 'GET', path: '/health' });
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
+  });
+});

@@ -1,0 +1,3 @@
+export type { Authenticator, AuthenticatorDeps } from './authenticator';
+export { createAuthenticator } from './authenticator';
+export { resetJwksCache } from './jwks-key-source';
