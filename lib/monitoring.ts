@@ -1,0 +1,269 @@
+import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './ingestion-function';
+
+export interface MonitoringProps {
+  readonly function: lambda.IFunction;
+  readonly stream: kinesis.IStream;
+  readonly deliveryStream: firehose.IDeliveryStream;
+  /** Firehose buffering interval; the freshness alarm allows this plus 15 minutes. */
+  readonly bufferingInterval: Duration;
+  /**
+   * Create the alarms.
+   * @default true
+   */
+  readonly alarmsEnabled?: boolean;
+  /** @default - no e-mail subscription (subscribe to the topic yourself) */
+  readonly alarmEmail?: string;
+  /** @default 'Clickstream/Collector' */
+  readonly metricsNamespace?: string;
+  /** @default 'clickstream-collector' */
+  readonly serviceName?: string;
+}
+
+/** Metrics the function emits (EMF), in `namespace` with the dimension `service`. */
+export type CollectorMetricName =
+  | 'Requests2xx'
+  | 'Requests4xx'
+  | 'Requests5xx'
+  | 'EventsAccepted'
+  | 'EventsQuarantined'
+  | 'BytesIn'
+  | 'KinesisRetries'
+  | 'FallbackWrites'
+  | 'SinkFailures';
+
+/** A CloudWatch dashboard over the function, stream and Firehose, and alarms on an SNS topic. */
+export class Monitoring extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly topic: sns.Topic;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Console URL of the dashboard. */
+  public readonly dashboardUrl: string;
+  private readonly namespace: string;
+  private readonly service: string;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.namespace = props.metricsNamespace ?? METRICS_NAMESPACE;
+    this.service = props.serviceName ?? SERVICE_NAME;
+    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
+      throw new Error(`Monitoring: alarmEmail "${props.alarmEmail}" is not an e-mail address`);
+    }
+
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Clickstream collector alarms',
+      enforceSSL: true,
+    });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry no event data. CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a customer key would add a standing cost.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const fn = props.function;
+    const stream = props.stream;
+    const delivery = props.deliveryStream;
+    const fiveMinutes = Duration.minutes(5);
+    const sum = (metric: cloudwatch.Metric, label?: string) =>
+      metric.with({ statistic: 'Sum', period: fiveMinutes, label });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Requests by outcome',
+        left: [
+          this.metric('Requests2xx', 'accepted (2xx)'),
+          this.metric('Requests4xx', 'rejected (4xx)'),
+          this.metric('Requests5xx', 'failed (5xx)'),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Events by outcome',
+        left: [this.metric('EventsAccepted', 'accepted'), this.metric('EventsQuarantined', 'quarantined')],
+        right: [this.metric('BytesIn', 'bytes in')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Sink health',
+        left: [
+          this.metric('KinesisRetries', 'Kinesis retries'),
+          this.metric('FallbackWrites', 'S3 fallback writes'),
+          this.metric('SinkFailures', 'sink failures (503)'),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda errors and throttles',
+        left: [sum(fn.metricErrors(), 'errors'), sum(fn.metricThrottles(), 'throttles')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda duration',
+        left: [
+          fn.metricDuration({ statistic: 'p50', period: fiveMinutes, label: 'p50' }),
+          fn.metricDuration({ statistic: 'p99', period: fiveMinutes, label: 'p99' }),
+          fn.metricDuration({ statistic: 'Maximum', period: fiveMinutes, label: 'max' }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda concurrency',
+        left: [
+          fn.metric('ConcurrentExecutions', {
+            statistic: 'Maximum',
+            period: fiveMinutes,
+            label: 'concurrent executions',
+          }),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Kinesis incoming',
+        left: [sum(stream.metricIncomingRecords(), 'records')],
+        right: [sum(stream.metricIncomingBytes(), 'bytes')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Kinesis write throttling',
+        left: [
+          sum(stream.metricWriteProvisionedThroughputExceeded(), 'write throughput exceeded'),
+          sum(stream.metricPutRecordsThrottledRecords(), 'throttled records'),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Kinesis PutRecords latency',
+        left: [
+          stream.metricPutRecordsLatency({ statistic: 'Average', period: fiveMinutes, label: 'average' }),
+          stream.metricPutRecordsLatency({ statistic: 'Maximum', period: fiveMinutes, label: 'max' }),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Firehose freshness (seconds)',
+        left: [
+          delivery.metric('DeliveryToS3.DataFreshness', {
+            statistic: 'Maximum',
+            period: fiveMinutes,
+            label: 'oldest record age',
+          }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Firehose delivery',
+        left: [
+          delivery.metric('DeliveryToS3.Success', {
+            statistic: 'Average',
+            period: fiveMinutes,
+            label: 'success ratio',
+          }),
+        ],
+        right: [
+          delivery.metric('DeliveryToS3.Records', {
+            statistic: 'Sum',
+            period: fiveMinutes,
+            label: 'records delivered',
+          }),
+          delivery.metric('ThrottledGetRecords', {
+            statistic: 'Sum',
+            period: fiveMinutes,
+            label: 'throttled reads',
+          }),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboardUrl = Fn.join('', [
+      'https://',
+      Aws.REGION,
+      '.console.aws.amazon.com/cloudwatch/home?region=',
+      Aws.REGION,
+      '#dashboards:name=',
+      this.dashboard.dashboardName,
+    ]);
+
+    if (props.alarmsEnabled === false) return;
+    const anyAbove = (id: string, metric: cloudwatch.IMetric, description: string) =>
+      this.addAlarm(id, {
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        alarmDescription: description,
+      });
+    anyAbove(
+      'FunctionErrors',
+      sum(fn.metricErrors()),
+      'The collector function failed (uncaught errors or timeouts).',
+    );
+    anyAbove(
+      'FunctionThrottles',
+      sum(fn.metricThrottles()),
+      'The collector function was throttled; clients saw errors and will resend.',
+    );
+    anyAbove(
+      'SinkFailures',
+      sum(this.metric('SinkFailures')),
+      'Kinesis and the S3 fallback both failed: clients got 503.',
+    );
+    anyAbove(
+      'FallbackWrites',
+      sum(this.metric('FallbackWrites')),
+      'Records went to the S3 fallback because Kinesis did not take them.',
+    );
+    anyAbove(
+      'KinesisWriteThrottling',
+      sum(stream.metricWriteProvisionedThroughputExceeded()),
+      'Kinesis throttled writes; add shards or use on-demand mode.',
+    );
+    const freshnessLimit = props.bufferingInterval.toSeconds() + 900;
+    this.addAlarm('FirehoseFreshness', {
+      metric: delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: fiveMinutes }),
+      threshold: freshnessLimit,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      alarmDescription: `Firehose has records older than ${freshnessLimit} s: archive delivery is falling behind or failing.`,
+    });
+  }
+
+  /** A function metric in the collector namespace, summed over 5 minutes. */
+  public metric(name: CollectorMetricName, label?: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName: name,
+      dimensionsMap: { service: this.service },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label,
+    });
+  }
+
+  private addAlarm(id: string, props: Omit<cloudwatch.AlarmProps, 'treatMissingData'>): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

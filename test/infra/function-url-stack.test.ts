@@ -1,0 +1,304 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_COLUMNS } from '../../lib/athena-table';
+import { CONFIGURATIONS, synthesize } from './support';
+
+const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventStream'), 'Arn'] };
+const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveBucket'), 'Arn'] };
+
+/** All statements of the policies attached to the function's role. */
+function functionStatements(template: Template): { Action: string | string[]; Resource: unknown }[] {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+    Properties: { Role: { 'Fn::GetAtt': [string, string] } };
+  };
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: never[] } } }).Properties.PolicyDocument
+        .Statement,
+  );
+}
+
+describe('function-url deployment, on-demand stream (defaults)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthesize(CONFIGURATIONS.functionUrl).template;
+  });
+
+  it('exposes the function through a function URL with auth NONE and its own CORS left off', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', Cors: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+  });
+
+  it('runs the bundled handler on ARM64 with a current Node runtime and an explicit log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 10,
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^IngestionLogs') } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('sets the function environment from the validated configuration', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CLICKSTREAM_APP_IDS: 'shop_web,shop_app',
+          CLICKSTREAM_PATH: '/collect',
+          CLICKSTREAM_CORS_ORIGINS: 'https://www.example.com,https://*.example.org',
+          CLICKSTREAM_STREAM_NAME: { Ref: Match.stringLikeRegexp('^EventStream') },
+          CLICKSTREAM_ARCHIVE_BUCKET: { Ref: Match.stringLikeRegexp('^ArchiveBucket') },
+          CLICKSTREAM_FALLBACK_PREFIX: 'fallback/',
+          CLICKSTREAM_QUARANTINE_PREFIX: 'quarantine/',
+          CLICKSTREAM_MAX_RECORD_BYTES: '1048576',
+          CLICKSTREAM_AUTH_MODE: 'none',
+          POWERTOOLS_SERVICE_NAME: 'clickstream-collector',
+          POWERTOOLS_METRICS_NAMESPACE: 'Clickstream/Collector',
+        }),
+      },
+    });
+  });
+
+  it('grants the function only PutRecords on its stream and PutObject under the fallback and quarantine prefixes', () => {
+    const statements = functionStatements(template);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.sort()).toEqual([
+      'kinesis:PutRecords',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:PutObject',
+    ]);
+    const kinesis = statements.find((statement) => statement.Action === 'kinesis:PutRecords');
+    expect(kinesis?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EventStream/), 'Arn'] });
+    const s3 = statements.find((statement) => statement.Action === 's3:PutObject');
+    const resources = JSON.stringify(s3?.Resource);
+    expect(resources).toContain('/fallback/*');
+    expect(resources).toContain('/quarantine/*');
+    expect(resources).not.toMatch(/"\/\*"/);
+    expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+  });
+
+  it('creates an encrypted on-demand Kinesis stream', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      ShardCount: Match.absent(),
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+
+  it('archives the stream through Firehose as gzip NDJSON in hour partitions, with an error prefix', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: { KinesisStreamARN: streamArn },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BucketARN: bucketArn,
+        CompressionFormat: 'GZIP',
+        Prefix:
+          'events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+        ErrorOutputPrefix: Match.stringLikeRegexp('^errors/!\\{firehose:error-output-type\\}/year='),
+        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [Match.objectLike({ Type: 'AppendDelimiterToRecord' })],
+        },
+      }),
+    });
+  });
+
+  it('protects the archive bucket: public access blocked, encryption, TLS only, access logging, lifecycle', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: Match.stringLikeRegexp('^ArchiveAccessLogs') },
+        LogFilePrefix: 'archive-bucket/',
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: 'events/',
+            Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+          }),
+          Match.objectLike({ Prefix: 'fallback/', ExpirationInDays: 90 }),
+          Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 90 }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^ArchiveBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('defines ingestion_events over the archive with the record columns and partition projection', () => {
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'clickstream' } });
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: 'clickstream',
+      TableInput: Match.objectLike({
+        Name: 'ingestion_events',
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.year.type': 'date',
+          'projection.year.range': Match.stringLikeRegexp(',NOW$'),
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'projection.hour.range': '0,23',
+          'projection.hour.digits': '2',
+          'storage.location.template': {
+            'Fn::Join': [
+              '',
+              [
+                's3://',
+                { Ref: Match.stringLikeRegexp('^ArchiveBucket') },
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${column} placeholders
+                '/events/year=${year}/month=${month}/day=${day}/hour=${hour}/',
+              ],
+            ],
+          },
+        }),
+        StorageDescriptor: Match.objectLike({
+          Columns: RECORD_COLUMNS.map((column) => ({ Name: column.name, Type: column.type })),
+          SerdeInfo: Match.objectLike({ SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' }),
+          InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        }),
+      }),
+    });
+  });
+
+  it('types the record columns as the sink contract says', () => {
+    const types = Object.fromEntries(RECORD_COLUMNS.map((column) => [column.name, column.type]));
+    expect(Object.keys(types)).toEqual([
+      'appId',
+      'compression',
+      'data',
+      'date',
+      'timestamp',
+      'ingest_time',
+      'server_ingest_time',
+      'client_timestamp',
+      'ip',
+      'ua',
+      'method',
+      'path',
+      'uri',
+      'platform',
+      'rid',
+      'source_type',
+    ]);
+    expect(types.ingest_time).toBe('bigint');
+    expect(types.server_ingest_time).toBe('bigint');
+    expect(types.client_timestamp).toBe('string');
+  });
+
+  it('raises alarms on errors, throttles, sink failures, fallback writes, Kinesis throttling and Firehose freshness', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    expect(Object.keys(alarms)).toHaveLength(6);
+    const topic = { Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') };
+    const expectAlarm = (metricName: string, namespace: string, threshold: number) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: namespace,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    expectAlarm('Errors', 'AWS/Lambda', 0);
+    expectAlarm('Throttles', 'AWS/Lambda', 0);
+    expectAlarm('WriteProvisionedThroughputExceeded', 'AWS/Kinesis', 0);
+    expectAlarm('DeliveryToS3.DataFreshness', 'AWS/Firehose', 1200);
+    for (const name of ['SinkFailures', 'FallbackWrites']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: name,
+        Namespace: 'Clickstream/Collector',
+        Dimensions: [{ Name: 'service', Value: 'clickstream-collector' }],
+        Threshold: 0,
+        AlarmActions: [topic],
+      });
+    }
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('shows requests, events, Lambda, Kinesis and Firehose on the dashboard', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]);
+    for (const metric of [
+      'Requests2xx',
+      'Requests4xx',
+      'Requests5xx',
+      'EventsAccepted',
+      'EventsQuarantined',
+      'FallbackWrites',
+      'SinkFailures',
+      'Errors',
+      'Duration',
+      'Throttles',
+      'ConcurrentExecutions',
+      'IncomingRecords',
+      'IncomingBytes',
+      'WriteProvisionedThroughputExceeded',
+      'PutRecords.Latency',
+      'DeliveryToS3.DataFreshness',
+      'DeliveryToS3.Success',
+    ]) {
+      expect(body, metric).toContain(`\\"${metric}\\"`);
+    }
+    expect(body).toContain('Clickstream/Collector');
+  });
+
+  it('outputs the collector URL with its path, the stream, the bucket, the Athena table and the dashboard URL', () => {
+    template.hasOutput('CollectorUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionUrl'), 'FunctionUrl'] }, 'collect'],
+        ],
+      },
+    });
+    template.hasOutput('StreamName', { Value: { Ref: Match.stringLikeRegexp('^EventStream') } });
+    template.hasOutput('ArchiveBucket', { Value: { Ref: Match.stringLikeRegexp('^ArchiveBucket') } });
+    template.hasOutput('AthenaTableName', { Value: 'clickstream.ingestion_events' });
+    template.hasOutput('DashboardUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith(['#dashboards:name=', { Ref: Match.stringLikeRegexp('^MonitoringDashboard') }]),
+        ],
+      },
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { addCollectorStack } from '../../bin/collector-app';
+import type { CollectorStack } from '../../lib/collector-stack';
+
+export const CERTIFICATE_ARN =
+  'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+export const OIDC_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-client-AbCdEf';
+export const JWT_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-key-GhIjKl';
+
+export const OIDC_CONTEXT = {
+  albOidcIssuer: 'https://idp.example.com',
+  albOidcAuthorizationEndpoint: 'https://idp.example.com/authorize',
+  albOidcTokenEndpoint: 'https://idp.example.com/token',
+  albOidcUserInfoEndpoint: 'https://idp.example.com/userinfo',
+  albOidcClientId: 'collector',
+  albOidcClientSecretArn: OIDC_SECRET_ARN,
+};
+
+/** The deployments the infra tests synthesize (each bundles the handler once). */
+export const CONFIGURATIONS = {
+  functionUrl: { appIds: 'shop_web,shop_app', corsOrigins: 'https://www.example.com,https://*.example.org' },
+  provisioned: {
+    appIds: 'shop_web',
+    streamMode: 'provisioned',
+    shardCount: '3',
+    maxRecordBytes: String(2 * 1024 * 1024),
+    alarmEmail: 'ops@example.com',
+    authMode: 'jwt',
+    authIssuer: 'https://issuer.example.com',
+    authAudience: 'clickstream',
+    authSecretArn: JWT_SECRET_ARN,
+    reservedConcurrency: '50',
+    lambdaMemoryMb: '1024',
+    logRetentionDays: '90',
+  },
+  httpApi: {
+    appIds: 'shop_web',
+    endpointType: 'http-api',
+    domainName: 'collect.example.com',
+    certificateArn: CERTIFICATE_ARN,
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    hostedZoneName: 'example.com',
+    httpApiThrottleRate: '500',
+    httpApiThrottleBurst: '800',
+  },
+  alb: {
+    appIds: 'shop_web',
+    endpointType: 'alb',
+    region: 'eu-west-1',
+    domainName: 'collect.example.com',
+    certificateArn: CERTIFICATE_ARN,
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    hostedZoneName: 'example.com',
+    ...OIDC_CONTEXT,
+  },
+  albPlain: { appIds: 'shop_web', endpointType: 'alb' },
+} satisfies Record<string, Record<string, string>>;
+
+export type ConfigurationName = keyof typeof CONFIGURATIONS;
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: CollectorStack;
+  readonly template: Template;
+}
+
+/** Builds the app exactly as `bin/app.ts` does, from the given context, without credentials. */
+export function synthesize(context: Record<string, string>, options: { nag?: boolean } = {}): Synthesized {
+  const app = new App({ context });
+  const stack = addCollectorStack(app, {}, { nag: options.nag ?? false });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** Every `Validations.acknowledge` in the tree: rule ID and reason. */
+export function acknowledgements(root: IConstruct): { path: string; id: string; reason: unknown }[] {
+  const found: { path: string; id: string; reason: unknown }[] = [];
+  const visit = (node: IConstruct) => {
+    for (const entry of node.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+          found.push({ path: node.node.path, id, reason });
+        }
+      }
+    }
+    for (const child of node.node.children) visit(child);
+  };
+  visit(root);
+  return found;
+}
