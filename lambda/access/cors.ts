@@ -38,7 +38,14 @@ const ALLOWED_METHODS = 'POST, GET, OPTIONS';
  * Request headers a browser may send cross-origin. Content-Type is always granted (the web SDK
  * sends `application/json`, which is not CORS-safelisted); Authorization carries a Bearer token.
  */
-const GRANTABLE_REQUEST_HEADERS = new Set(['content-type', 'authorization', 'x-requested-with']);
+// x-forwarded-for: the API document's JavaScript example sets it from fetch, so a relay page may
+// too. It grants nothing new: the default IP policy trusts it from any client, the strict one never.
+const GRANTABLE_REQUEST_HEADERS = new Set([
+  'content-type',
+  'authorization',
+  'x-requested-with',
+  'x-forwarded-for',
+]);
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
 
 interface ParsedOrigin {

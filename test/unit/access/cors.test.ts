@@ -127,6 +127,15 @@ describe('CORS preflight headers', () => {
     expect(headers['access-control-allow-headers']).toBe('content-type, authorization');
   });
 
+  it('grants X-Forwarded-For, which the API document example sets from fetch', () => {
+    const headers = policy.preflightHeaders(
+      fromOrigin('https://app.example.com', {
+        'access-control-request-headers': 'content-type,x-forwarded-for',
+      }),
+    );
+    expect(headers['access-control-allow-headers']).toBe('content-type, x-forwarded-for');
+  });
+
   it('always grants Content-Type, even when the browser did not list it', () => {
     const headers = policy.preflightHeaders(fromOrigin('https://app.example.com'));
     expect(headers['access-control-allow-headers']).toBe('content-type');

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium (installed by scripts/ensure-chromium.sh), driven by playwright-core. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Without these, Chromium in a sandboxed CI container hangs on background network lookups
+ * (component updates, sync, QUIC probes) or fails to start (no user namespaces, no GPU).
+ */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+] as const;
+
+const LAUNCH_TIMEOUT_MS = 30_000;
+
+export interface ChromiumSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * A browser with a fresh profile: every session is a first visit (the SDK's `_first_open`), and no
+ * SDK storage leaks between tests. Playwright refuses `--user-data-dir` in `args` and passes the
+ * persistent context's folder as that flag itself.
+ */
+export async function openChromium(): Promise<ChromiumSession> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'clickstream-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_FLAGS],
+      timeout: LAUNCH_TIMEOUT_MS,
+    });
+    context.setDefaultTimeout(15_000);
+    const page = context.pages()[0] ?? (await context.newPage());
+    return {
+      context,
+      page,
+      close: async () => {
+        await context.close().catch(() => undefined);
+        await rm(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
