@@ -27,6 +27,7 @@ function httpHandler(): NodeHttpHandler {
     httpsAgent: new HttpsAgent({ keepAlive: true }),
     connectionTimeout: 2_000,
     requestTimeout: 10_000,
+    throwOnRequestTimeout: true,
   });
 }
 

@@ -15,6 +15,8 @@ function httpHandler(config: CollectorConfig): NodeHttpHandler {
   return new NodeHttpHandler({
     connectionTimeout: config.sinkConnectTimeoutMs,
     requestTimeout: config.sinkRequestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
     httpsAgent: new Agent({ keepAlive: true, maxSockets: 50 }),
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
   });

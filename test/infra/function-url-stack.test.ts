@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_COLUMNS } from '../../lib/athena-table';
+import { CONTRACT_FIELDS } from '../support/record-schema';
 import { CONFIGURATIONS, synthesize } from './support';
 
 const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventStream'), 'Arn'] };
@@ -199,24 +200,7 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
 
   it('types the record columns as the sink contract says', () => {
     const types = Object.fromEntries(RECORD_COLUMNS.map((column) => [column.name, column.type]));
-    expect(Object.keys(types)).toEqual([
-      'appId',
-      'compression',
-      'data',
-      'date',
-      'timestamp',
-      'ingest_time',
-      'server_ingest_time',
-      'client_timestamp',
-      'ip',
-      'ua',
-      'method',
-      'path',
-      'uri',
-      'platform',
-      'rid',
-      'source_type',
-    ]);
+    expect(Object.keys(types)).toEqual([...CONTRACT_FIELDS]);
     expect(types.ingest_time).toBe('bigint');
     expect(types.server_ingest_time).toBe('bigint');
     expect(types.client_timestamp).toBe('string');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRecord, planRecords, type RecordContext } from '../../../lambda/core/record';
 import { sampleBatch, sampleEvent } from '../../support/events';
+import { CONTRACT_FIELDS } from '../../support/record-schema';
 
 const context: RecordContext = {
   appId: 'test_app',
@@ -18,24 +19,7 @@ const context: RecordContext = {
 describe('the sink record', () => {
   it('has every contract field, in order, with nulls for what is missing', () => {
     const record = buildRecord(context, '[]', null);
-    expect(Object.keys(record)).toEqual([
-      'appId',
-      'compression',
-      'data',
-      'date',
-      'timestamp',
-      'ingest_time',
-      'server_ingest_time',
-      'client_timestamp',
-      'ip',
-      'ua',
-      'method',
-      'path',
-      'uri',
-      'platform',
-      'rid',
-      'source_type',
-    ]);
+    expect(Object.keys(record)).toEqual([...CONTRACT_FIELDS]);
     expect(record).toMatchObject({
       date: '2024-06-27T06:19:45+00:00',
       timestamp: '2024-06-27T06:19:45.123Z',
