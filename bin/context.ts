@@ -169,7 +169,9 @@ export const contextSchema = z.object({
   ),
   reservedConcurrency: integer(1, 100_000),
   lambdaMemoryMb: integer(128, 10_240),
-  lambdaTimeoutSeconds: integer(3, 60),
+  // A request may spend the Kinesis retry budget (2.5 s) plus two S3 fallback attempts (2 s each)
+  // before it can answer 503: a shorter timeout would cut that path off.
+  lambdaTimeoutSeconds: integer(8, 60),
   destroyOnRemoval: flag(),
 });
 

@@ -58,6 +58,7 @@ describe('CDK context validation', () => {
     [{ appIds: 'a', alarms: 'yes' }, 'alarms'],
     [{ appIds: 'a', reservedConcurrency: '0' }, 'reservedConcurrency'],
     [{ appIds: 'a', lambdaMemoryMb: '64' }, 'lambdaMemoryMb'],
+    [{ appIds: 'a', lambdaTimeoutSeconds: '5' }, 'lambdaTimeoutSeconds'],
     [{ appIds: 'a', domainName: 'c.example.com' }, 'domainName'],
     [{ appIds: 'a', endpointType: 'http-api', domainName: 'c.example.com' }, 'certificateArn'],
     [{ appIds: 'a', endpointType: 'http-api', certificateArn: 'arn:aws:s3:::bucket' }, 'certificateArn'],
