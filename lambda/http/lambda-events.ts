@@ -52,7 +52,8 @@ function cookiesFromHeader(header: string | undefined): string[] {
 
 /** `URLSearchParams` decodes leniently (a bad `%` escape stays as is), so hostile queries cannot throw. */
 function firstValues(rawQueryString: string): Record<string, string> {
-  const query: Record<string, string> = {};
+  // No prototype: a parameter named `constructor` or `__proto__` is just a parameter.
+  const query: Record<string, string> = Object.create(null);
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
     if (!Object.hasOwn(query, name)) query[name] = value;
   }

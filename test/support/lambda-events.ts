@@ -62,10 +62,9 @@ function v2Event(spec: RequestSpec, domainName: string): APIGatewayProxyEventV2 
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of queryPairs(rawQueryString)) {
     const key = decode(name);
-    queryStringParameters[key] =
-      queryStringParameters[key] === undefined
-        ? decode(value)
-        : `${queryStringParameters[key]},${decode(value)}`;
+    queryStringParameters[key] = !Object.hasOwn(queryStringParameters, key)
+      ? decode(value)
+      : `${queryStringParameters[key]},${decode(value)}`;
   }
   return {
     version: '2.0',
@@ -99,9 +98,12 @@ function v2Event(spec: RequestSpec, domainName: string): APIGatewayProxyEventV2 
 
 function restEvent(spec: RequestSpec): APIGatewayProxyEvent {
   const headers = spec.headers ?? {};
-  const multi: Record<string, string[]> = {};
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [name, value] of queryPairs(spec.query ?? ''))
-    multi[decode(name)] = [...(multi[decode(name)] ?? []), decode(value)];
+    multi[decode(name)] = [
+      ...(Object.hasOwn(multi, decode(name)) ? (multi[decode(name)] ?? []) : []),
+      decode(value),
+    ];
   const single = Object.fromEntries(
     Object.entries(multi).map(([name, values]) => [name, values.at(-1) as string]),
   );
@@ -139,8 +141,9 @@ function albEvent(spec: RequestSpec, multiValue: boolean): ALBEvent {
     ...encodeBody(spec),
   };
   if (multiValue) {
-    const multi: Record<string, string[]> = {};
-    for (const [name, value] of pairs) multi[name] = [...(multi[name] ?? []), value];
+    const multi: Record<string, string[]> = Object.create(null);
+    for (const [name, value] of pairs)
+      multi[name] = [...(Object.hasOwn(multi, name) ? (multi[name] ?? []) : []), value];
     return {
       ...base,
       multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),

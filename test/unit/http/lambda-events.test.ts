@@ -59,6 +59,20 @@ describe.each(['function-url', 'http-api', 'rest-api', 'alb-multi-value'] as con
   },
 );
 
+describe.each(EVENT_SHAPES)('query parameters named like Object members in a %s event', (shape) => {
+  it('are plain parameters', () => {
+    const { request } = toHttpRequest(
+      lambdaEvent(shape, { ...spec, query: 'valueOf=1&constructor=2&__proto__=3' }) as never,
+    );
+    expect([request.query.valueOf, request.query.constructor, request.query.__proto__]).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
+    expect(request.query.toString).toBeUndefined();
+  });
+});
+
 describe('the endpoint kind and source IP', () => {
   it.each([
     ['function-url', 'function-url', '198.51.100.7'],
