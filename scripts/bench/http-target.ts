@@ -1,0 +1,113 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HandlerOptions } from '../../lambda/app';
+import type { CollectorConfig } from '../../lambda/config';
+import { MemoryObjectStore, MemoryStream } from '../../lambda/sinks/memory-sinks';
+import { startLocalCollector } from '../../local/server';
+
+/**
+ * One load target of part 2, run in its own process (spawned by http-load.ts) so the load
+ * generator and the server do not share a core and the server's peak RSS is its own:
+ * - `bare`: a plain Node HTTP server that reads the body and answers 200 (the ceiling);
+ * - `memory`: the local collector (local/server.ts) with the handler's sinks in memory, through
+ *   the server's own `buildHandler` injection point;
+ * - `kinesis`: the local collector with its embedded Kinesis and S3 emulators (archiver off, so
+ *   only the request path is measured).
+ * Talks to its parent over IPC: sends `{ url }` when listening, answers `'memory'` with its peak RSS.
+ */
+
+export type TargetKind = 'bare' | 'memory' | 'kinesis';
+
+export interface TargetReady {
+  readonly type: 'ready';
+  readonly url: string;
+}
+
+export interface TargetMemory {
+  readonly type: 'memory';
+  /** Peak resident set size of the process so far, bytes. */
+  readonly maxRssBytes: number;
+  readonly rssBytes: number;
+}
+
+export type TargetMessage = TargetReady | TargetMemory;
+
+const LOCAL_ENV = {
+  CLICKSTREAM_APP_IDS: 'test_app',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+} as const;
+
+async function startBare(): Promise<string> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      Buffer.concat(chunks);
+      response.writeHead(200, { 'content-length': '0' });
+      response.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+async function startMemory(): Promise<string> {
+  const { buildHandler } = await import('../../lambda/app');
+  const stream = new MemoryStream();
+  // The memory stream keeps every record; a long run would only measure its growth.
+  setInterval(() => stream.records.splice(0), 250).unref();
+  const collector = await startLocalCollector({
+    env: LOCAL_ENV,
+    port: 0,
+    embedEmulators: false,
+    archiver: false,
+    quiet: true,
+    buildHandler: (config: CollectorConfig, options: HandlerOptions) =>
+      buildHandler(config, { ...options, stream, objects: new MemoryObjectStore() }),
+  });
+  return collector.url;
+}
+
+async function startKinesis(): Promise<string> {
+  const collector = await startLocalCollector({
+    env: LOCAL_ENV,
+    port: 0,
+    embedEmulators: true,
+    archiver: false,
+    quiet: true,
+  });
+  return collector.url;
+}
+
+function send(message: TargetMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as TargetKind | undefined;
+  const start = { bare: startBare, memory: startMemory, kinesis: startKinesis };
+  if (kind === undefined || !(kind in start)) throw new Error(`usage: http-target.ts bare|memory|kinesis`);
+  const url = await start[kind]();
+  process.on('message', (message: unknown) => {
+    if (message === 'memory') {
+      send({
+        type: 'memory',
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        rssBytes: process.memoryUsage.rss(),
+      });
+    }
+  });
+  // The parent going away (even killed) closes the channel: never outlive it.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', url });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `http-target: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
