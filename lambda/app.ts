@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type Authenticator, createAuthenticator } from './access/auth';
@@ -15,7 +14,7 @@ import {
   toLambdaResult,
   UnsupportedEventError,
 } from './http/lambda-events';
-import { createTelemetry, logOutcome, recordOutcome, type Telemetry } from './observability/telemetry';
+import { createTelemetry, logOutcome, OutcomeMetrics, type Telemetry } from './observability/telemetry';
 import { createKinesisClient, createS3Client } from './sinks/aws-clients';
 import { KinesisStream } from './sinks/kinesis-stream';
 import { S3ObjectStore } from './sinks/s3-object-store';
@@ -77,6 +76,7 @@ export async function prepareAuthenticator(config: CollectorConfig): Promise<Aut
 /** Builds the middy Lambda handler (all four event shapes) wired to the AWS sinks of `config`. */
 export function buildHandler(config: CollectorConfig, options: HandlerOptions = {}): LambdaHttpHandler {
   const telemetry = options.telemetry ?? createTelemetry();
+  const metrics = new OutcomeMetrics(telemetry.metrics, config.metricsFlushSeconds * 1_000);
   const collect = createCollector({
     config,
     stream: options.stream ?? new KinesisStream(createKinesisClient(config), config.streamName),
@@ -104,13 +104,11 @@ export function buildHandler(config: CollectorConfig, options: HandlerOptions = 
       });
     }
     const { response, outcome } = await collect(converted.request);
-    recordOutcome(telemetry.metrics, outcome);
+    metrics.record(outcome);
     logOutcome(telemetry.logger, outcome);
     options.onOutcome?.(outcome);
     return toLambdaResult(response, converted.shape);
   };
 
-  return middy(handle)
-    .use(injectLambdaContext(telemetry.logger))
-    .use(logMetrics(telemetry.metrics)) as unknown as LambdaHttpHandler;
+  return middy(handle).use(injectLambdaContext(telemetry.logger)) as unknown as LambdaHttpHandler;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The collector's whole configuration, read once at cold start from environment variables.
@@ -51,6 +51,7 @@ const envSchema = z.object({
   CLICKSTREAM_SINK_CONNECT_TIMEOUT_MS: int(1_000, 50, 30_000),
   CLICKSTREAM_SINK_REQUEST_TIMEOUT_MS: int(2_000, 50, 60_000),
   CLICKSTREAM_RETRY_AFTER_SECONDS: int(5, 1, 3_600),
+  CLICKSTREAM_METRICS_FLUSH_SECONDS: int(60, 0, 900),
   CLICKSTREAM_IP_POLICY: z.enum(['first-forwarded', 'trusted-hop']).default('first-forwarded'),
   CLICKSTREAM_IP_ANONYMIZATION: z.enum(['keep', 'truncate', 'drop']).default('keep'),
   CLICKSTREAM_AUTH_MODE: z.enum(['none', 'jwt']).default('none'),
@@ -103,6 +104,8 @@ export interface CollectorConfig {
   readonly sinkConnectTimeoutMs: number;
   readonly sinkRequestTimeoutMs: number;
   readonly retryAfterSeconds: number;
+  /** How long request metrics are summed in an instance before they are published (0: every request). */
+  readonly metricsFlushSeconds: number;
   readonly ipPolicy: 'first-forwarded' | 'trusted-hop';
   readonly ipAnonymization: 'keep' | 'truncate' | 'drop';
   readonly auth: AuthConfig;
@@ -168,6 +171,7 @@ export function parseConfig(environment: Readonly<Record<string, string | undefi
     sinkConnectTimeoutMs: env.CLICKSTREAM_SINK_CONNECT_TIMEOUT_MS,
     sinkRequestTimeoutMs: env.CLICKSTREAM_SINK_REQUEST_TIMEOUT_MS,
     retryAfterSeconds: env.CLICKSTREAM_RETRY_AFTER_SECONDS,
+    metricsFlushSeconds: env.CLICKSTREAM_METRICS_FLUSH_SECONDS,
     ipPolicy: env.CLICKSTREAM_IP_POLICY,
     ipAnonymization: env.CLICKSTREAM_IP_ANONYMIZATION,
     auth: {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Authenticator } from '../access/auth';
 import { resolveClientIp } from '../access/client-ip';
 import type { CorsPolicy } from '../access/cors';
@@ -19,6 +18,7 @@ import { type InvalidEvent, validateBatch } from './event-schema';
 import type { RequestOutcome } from './outcome';
 import { quarantine, type RequestSummary } from './quarantine';
 import { planRecords, type RecordContext } from './record';
+import { newRequestId as randomRequestId } from './request-id';
 import { emptyResponse, errorResponse, jsonResponse } from './responses';
 import { createSinkHealth } from './sink-health';
 
@@ -50,8 +50,6 @@ export const QUARANTINED_HEADER = 'x-clickstream-quarantined';
 const COLLECT_METHODS = ['POST', 'OPTIONS'];
 const READ_METHODS = ['GET', 'HEAD'];
 const HEALTH_CACHE_MS = 5_000;
-
-const randomRequestId = () => randomBytes(16).toString('hex');
 
 /** Mutable tally of one request, turned into its `RequestOutcome` at the end. */
 interface Tally {

@@ -1,16 +1,19 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { isSurelyValidEvent } from './event-fast-path';
+import {
+  MAX_CUSTOM_ATTRIBUTES,
+  MAX_EVENT_DEPTH,
+  MAX_ITEMS,
+  MAX_USER_ATTRIBUTES,
+  OPTIONAL_INT_FIELDS,
+  OPTIONAL_STRING_FIELDS,
+} from './event-fields';
 
 /**
  * The per-event schema of the Clickstream HTTP API. It only validates: the collector stores the
  * events exactly as parsed (never Zod's output), so unknown fields, their order and keys such as
  * `__proto__` reach the stream untouched.
  */
-
-export const MAX_ITEMS = 100;
-export const MAX_USER_ATTRIBUTES = 100;
-export const MAX_CUSTOM_ATTRIBUTES = 500;
-/** Deeper nesting than this is no analytics event; it is refused before anything recurses into it. */
-export const MAX_EVENT_DEPTH = 32;
 
 // SDKs omit absent fields, but some serialisers write them as null: treat null as absent.
 const optionalString = z.string().nullish();
@@ -28,33 +31,16 @@ const limitedRecord = <T extends z.ZodType>(value: T, max: number, what: string)
     .refine((record) => Object.keys(record).length <= max, `at most ${max} ${what}`)
     .nullish();
 
+const fieldsOfType = (fields: readonly string[], type: z.ZodType) =>
+  Object.fromEntries(fields.map((field) => [field, type]));
+
 export const eventSchema = z.looseObject({
   event_type: z.string().min(1),
   event_id: z.string().min(1),
   timestamp: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   app_id: z.string().min(1),
-  platform: optionalString,
-  os_version: optionalString,
-  unique_id: optionalString,
-  device_id: optionalString,
-  make: optionalString,
-  brand: optionalString,
-  model: optionalString,
-  carrier: optionalString,
-  network_type: optionalString,
-  locale: optionalString,
-  system_language: optionalString,
-  country_code: optionalString,
-  zone_offset: optionalInt,
-  screen_height: optionalInt,
-  screen_width: optionalInt,
-  viewport_height: optionalInt,
-  viewport_width: optionalInt,
-  sdk_version: optionalString,
-  sdk_name: optionalString,
-  app_package_name: optionalString,
-  app_version: optionalString,
-  app_title: optionalString,
+  ...fieldsOfType(OPTIONAL_STRING_FIELDS, optionalString),
+  ...fieldsOfType(OPTIONAL_INT_FIELDS, optionalInt),
   items: z.array(z.looseObject({})).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`).nullish(),
   user: limitedRecord(userAttribute, MAX_USER_ATTRIBUTES, 'user attributes'),
   attributes: limitedRecord(scalar, MAX_CUSTOM_ATTRIBUTES, 'custom attributes'),
@@ -91,7 +77,10 @@ function describe(issue: z.core.$ZodIssue): string {
   return path === '' ? issue.message : `${path}: ${issue.message}`;
 }
 
+const NO_REASONS: readonly string[] = [];
+
 export function validateEvent(event: unknown): readonly string[] {
+  if (isSurelyValidEvent(event)) return NO_REASONS;
   if (exceedsDepth(event, MAX_EVENT_DEPTH)) return [`nested deeper than ${MAX_EVENT_DEPTH} levels`];
   const result = eventSchema.safeParse(event);
   return result.success ? [] : result.error.issues.map(describe);
@@ -103,7 +92,7 @@ export function validateBatch(events: readonly unknown[]): ValidatedBatch {
   const invalid: InvalidEvent[] = [];
   events.forEach((event, index) => {
     const reasons = validateEvent(event);
-    if (reasons.length === 0) valid.push(event);
+    if (reasons === NO_REASONS || reasons.length === 0) valid.push(event);
     else invalid.push({ index, event, reasons });
   });
   return { valid, invalid };

@@ -6,9 +6,17 @@ import type { RequestOutcome } from '../core/outcome';
 export const METRICS_NAMESPACE = 'Clickstream/Collector';
 export const SERVICE_NAME = 'clickstream-collector';
 
+export type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** The part of Powertools' `Metrics` the collector uses. */
+export interface MetricsPublisher {
+  addMetric(name: string, unit: Unit, value: number): void;
+  publishStoredMetrics(): void;
+}
+
 export interface Telemetry {
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: MetricsPublisher;
 }
 
 export function createTelemetry(): Telemetry {
@@ -20,22 +28,53 @@ export function createTelemetry(): Telemetry {
 
 const SINK_FAILURES = new Set(['sink_unavailable', 'quarantine_unavailable']);
 
-/** One request's metrics (EMF, flushed by the middy middleware after the response). */
-export function recordOutcome(metrics: Metrics, outcome: RequestOutcome): void {
-  const statusClass = Math.floor(outcome.statusCode / 100);
-  metrics.addMetric(`Requests${statusClass}xx`, MetricUnit.Count, 1);
-  metrics.addMetric('BytesIn', MetricUnit.Bytes, outcome.bytesIn);
-  if (outcome.eventsAccepted > 0)
-    metrics.addMetric('EventsAccepted', MetricUnit.Count, outcome.eventsAccepted);
-  if (outcome.eventsQuarantined > 0)
-    metrics.addMetric('EventsQuarantined', MetricUnit.Count, outcome.eventsQuarantined);
-  if (outcome.streamRetries > 0) metrics.addMetric('KinesisRetries', MetricUnit.Count, outcome.streamRetries);
-  if (outcome.eventsToFallback > 0) {
-    metrics.addMetric('FallbackWrites', MetricUnit.Count, 1);
-    metrics.addMetric('EventsToFallback', MetricUnit.Count, outcome.eventsToFallback);
+/**
+ * Sums request metrics in the function instance and publishes them as one EMF document at most
+ * every `flushIntervalMs`, instead of one per request: at 1,000 requests/s a metrics line per
+ * request would cost more in CloudWatch Logs than the function itself. What needs an alarm now
+ * (5xx answers, fallback writes) is published at once. The price: when Lambda retires an
+ * instance, the sums since its last flush (at most one interval) are lost — metrics only, never
+ * data.
+ */
+export class OutcomeMetrics {
+  private readonly sums = new Map<string, { unit: Unit; value: number }>();
+  private lastFlush: number;
+
+  constructor(
+    private readonly publisher: MetricsPublisher,
+    private readonly flushIntervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastFlush = now();
   }
-  if (outcome.errorCode !== null && SINK_FAILURES.has(outcome.errorCode)) {
-    metrics.addMetric('SinkFailures', MetricUnit.Count, 1);
+
+  record(outcome: RequestOutcome): void {
+    this.add(`Requests${Math.floor(outcome.statusCode / 100)}xx`, MetricUnit.Count, 1);
+    this.add('BytesIn', MetricUnit.Bytes, outcome.bytesIn);
+    this.add('EventsAccepted', MetricUnit.Count, outcome.eventsAccepted);
+    this.add('EventsQuarantined', MetricUnit.Count, outcome.eventsQuarantined);
+    this.add('KinesisRetries', MetricUnit.Count, outcome.streamRetries);
+    this.add('FallbackWrites', MetricUnit.Count, outcome.eventsToFallback > 0 ? 1 : 0);
+    this.add('EventsToFallback', MetricUnit.Count, outcome.eventsToFallback);
+    const sinkFailed = outcome.errorCode !== null && SINK_FAILURES.has(outcome.errorCode);
+    this.add('SinkFailures', MetricUnit.Count, sinkFailed ? 1 : 0);
+
+    const urgent = outcome.statusCode >= 500 || outcome.eventsToFallback > 0;
+    if (urgent || this.now() - this.lastFlush >= this.flushIntervalMs) this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = this.now();
+    if (this.sums.size === 0) return;
+    for (const [name, { unit, value }] of this.sums) this.publisher.addMetric(name, unit, value);
+    this.sums.clear();
+    this.publisher.publishStoredMetrics();
+  }
+
+  private add(name: string, unit: Unit, value: number): void {
+    const sum = this.sums.get(name);
+    if (sum) sum.value += value;
+    else this.sums.set(name, { unit, value });
   }
 }
 

@@ -46,9 +46,15 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       Handler: 'index.handler',
       MemorySize: 512,
       Timeout: 10,
-      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^IngestionLogs') } },
+      LoggingConfig: Match.objectLike({ LogGroup: { Ref: Match.stringLikeRegexp('^IngestionLogs') } }),
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it("drops Lambda's own per-invocation log lines (JSON logs, system level WARN)", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' }),
+    });
   });
 
   it('sets the function environment from the validated configuration', () => {
@@ -71,16 +77,17 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     });
   });
 
-  it('grants the function only PutRecords on its stream and PutObject under the fallback and quarantine prefixes', () => {
+  it('grants the function only PutRecords (and DescribeStreamSummary for the deep health check) on its stream and PutObject under the fallback and quarantine prefixes', () => {
     const statements = functionStatements(template);
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(actions.sort()).toEqual([
+      'kinesis:DescribeStreamSummary',
       'kinesis:PutRecords',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:PutObject',
     ]);
-    const kinesis = statements.find((statement) => statement.Action === 'kinesis:PutRecords');
+    const kinesis = statements.find((statement) => [statement.Action].flat().includes('kinesis:PutRecords'));
     expect(kinesis?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EventStream/), 'Arn'] });
     const s3 = statements.find((statement) => statement.Action === 's3:PutObject');
     const resources = JSON.stringify(s3?.Resource);
