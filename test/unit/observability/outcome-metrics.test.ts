@@ -1,4 +1,3 @@
-import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../../lambda/core/outcome';
 import { type MetricsPublisher, OutcomeMetrics } from '../../../lambda/observability/telemetry';
