@@ -1,4 +1,6 @@
-import * as z from 'zod';
+// zod/mini: the same validation as zod with a fraction of the bundle (cold starts parse every byte).
+import * as z from 'zod/mini';
+import './zod-messages';
 
 /**
  * The collector's whole configuration, read once at cold start from environment variables.
@@ -13,37 +15,45 @@ export class ConfigError extends Error {
 
 const MIB = 1024 * 1024;
 
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((value: string) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
-  );
+  ),
+);
+
+const text = (defaultValue: string) => z._default(z.string(), defaultValue);
 
 const int = (defaultValue: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(defaultValue);
+  z._default(
+    z.coerce.number().check(z.refine(Number.isInteger, 'must be an integer'), z.minimum(min), z.maximum(max)),
+    defaultValue,
+  );
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) =>
+  z._default(z.enum(values), defaultValue);
 
 const APP_ID = /^[A-Za-z0-9_-]{1,127}$/;
 
 const envSchema = z.object({
-  CLICKSTREAM_APP_IDS: list
-    .refine((ids) => ids.length > 0, 'register at least one app ID')
-    .refine(
-      (ids) => ids.every((id) => APP_ID.test(id)),
+  CLICKSTREAM_APP_IDS: list.check(
+    z.refine((ids: string[]) => ids.length > 0, 'register at least one app ID'),
+    z.refine(
+      (ids: string[]) => ids.every((id) => APP_ID.test(id)),
       'app IDs may hold letters, digits, "_" and "-" only',
     ),
-  CLICKSTREAM_PATH: z
-    .string()
-    .default('/collect')
-    .refine((path) => /^\/[A-Za-z0-9/_.-]*$/.test(path), 'must be a path starting with "/"'),
+  ),
+  CLICKSTREAM_PATH: text('/collect').check(
+    z.refine((path: string) => /^\/[A-Za-z0-9/_.-]*$/.test(path), 'must be a path starting with "/"'),
+  ),
   CLICKSTREAM_CORS_ORIGINS: list,
-  CLICKSTREAM_STREAM_NAME: z.string().min(1, 'required'),
-  CLICKSTREAM_ARCHIVE_BUCKET: z.string().min(1, 'required'),
-  CLICKSTREAM_FALLBACK_PREFIX: z.string().default('fallback/'),
-  CLICKSTREAM_QUARANTINE_PREFIX: z.string().default('quarantine/'),
+  CLICKSTREAM_STREAM_NAME: z.string().check(z.minLength(1, 'required')),
+  CLICKSTREAM_ARCHIVE_BUCKET: z.string().check(z.minLength(1, 'required')),
+  CLICKSTREAM_FALLBACK_PREFIX: text('fallback/'),
+  CLICKSTREAM_QUARANTINE_PREFIX: text('quarantine/'),
   CLICKSTREAM_MAX_BODY_BYTES: int(MIB, 1, 10 * MIB),
   CLICKSTREAM_MAX_DECOMPRESSED_BYTES: int(8 * MIB, 1, 64 * MIB),
   CLICKSTREAM_MAX_RECORD_BYTES: int(MIB, 16 * 1024, 10 * MIB),
@@ -52,24 +62,24 @@ const envSchema = z.object({
   CLICKSTREAM_SINK_REQUEST_TIMEOUT_MS: int(2_000, 50, 60_000),
   CLICKSTREAM_RETRY_AFTER_SECONDS: int(5, 1, 3_600),
   CLICKSTREAM_METRICS_FLUSH_SECONDS: int(60, 0, 900),
-  CLICKSTREAM_IP_POLICY: z.enum(['first-forwarded', 'trusted-hop']).default('first-forwarded'),
-  CLICKSTREAM_IP_ANONYMIZATION: z.enum(['keep', 'truncate', 'drop']).default('keep'),
-  CLICKSTREAM_AUTH_MODE: z.enum(['none', 'jwt']).default('none'),
+  CLICKSTREAM_IP_POLICY: oneOf(['first-forwarded', 'trusted-hop'], 'first-forwarded'),
+  CLICKSTREAM_IP_ANONYMIZATION: oneOf(['keep', 'truncate', 'drop'], 'keep'),
+  CLICKSTREAM_AUTH_MODE: oneOf(['none', 'jwt'], 'none'),
   /** `*` = every registered app; otherwise only the listed apps require a token. */
   CLICKSTREAM_AUTH_APP_IDS: list,
-  CLICKSTREAM_AUTH_COOKIE_NAME: z.string().default('clickstream_token'),
-  CLICKSTREAM_AUTH_ISSUER: z.string().default(''),
+  CLICKSTREAM_AUTH_COOKIE_NAME: text('clickstream_token'),
+  CLICKSTREAM_AUTH_ISSUER: text(''),
   CLICKSTREAM_AUTH_AUDIENCE: list,
-  CLICKSTREAM_AUTH_JWKS_URL: z.string().default(''),
-  CLICKSTREAM_AUTH_PUBLIC_KEY: z.string().default(''),
-  CLICKSTREAM_AUTH_SECRET_ARN: z.string().default(''),
+  CLICKSTREAM_AUTH_JWKS_URL: text(''),
+  CLICKSTREAM_AUTH_PUBLIC_KEY: text(''),
+  CLICKSTREAM_AUTH_SECRET_ARN: text(''),
   CLICKSTREAM_AUTH_ALGORITHMS: list,
   CLICKSTREAM_AUTH_CLOCK_SKEW_SECONDS: int(60, 0, 600),
   CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS: int(2_000, 100, 10_000),
-  AWS_REGION: z.string().default('us-east-1'),
+  AWS_REGION: text('us-east-1'),
   /** Set by the local server (or a user) to use a Kinesis/S3-compatible service instead of AWS. */
-  AWS_ENDPOINT_URL_KINESIS: z.url().optional(),
-  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL_KINESIS: z.optional(z.url()),
+  AWS_ENDPOINT_URL_S3: z.optional(z.url()),
 });
 
 export type CollectorEnv = z.infer<typeof envSchema>;
@@ -115,7 +125,7 @@ export interface CollectorConfig {
   readonly s3Endpoint: string | undefined;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
     .join('; ');

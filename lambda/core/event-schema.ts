@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { isSurelyValidEvent } from './event-fast-path';
 import {
   MAX_CUSTOM_ATTRIBUTES,
@@ -16,32 +17,36 @@ import {
  */
 
 // SDKs omit absent fields, but some serialisers write them as null: treat null as absent.
-const optionalString = z.string().nullish();
-const optionalInt = z.number().int().nullish();
+const requiredString = z.string().check(z.minLength(1));
+const optionalString = z.nullish(z.string());
+// z.int() is a safe integer: nothing that JSON.parse rounded.
+const optionalInt = z.nullish(z.int());
+const epochMs = z.int().check(z.minimum(0));
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const userAttribute = z.looseObject({
   value: scalar,
-  set_timestamp: z.number().int().nonnegative().nullish(),
+  set_timestamp: z.nullish(epochMs),
 });
 
-const limitedRecord = <T extends z.ZodType>(value: T, max: number, what: string) =>
-  z
-    .record(z.string(), value)
-    .refine((record) => Object.keys(record).length <= max, `at most ${max} ${what}`)
-    .nullish();
+const limitedRecord = <T extends z.core.SomeType>(value: T, max: number, what: string) =>
+  z.nullish(
+    z
+      .record(z.string(), value)
+      .check(z.refine((record: object) => Object.keys(record).length <= max, `at most ${max} ${what}`)),
+  );
 
-const fieldsOfType = (fields: readonly string[], type: z.ZodType) =>
+const fieldsOfType = (fields: readonly string[], type: z.core.SomeType) =>
   Object.fromEntries(fields.map((field) => [field, type]));
 
 export const eventSchema = z.looseObject({
-  event_type: z.string().min(1),
-  event_id: z.string().min(1),
-  timestamp: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  app_id: z.string().min(1),
+  event_type: requiredString,
+  event_id: requiredString,
+  timestamp: epochMs,
+  app_id: requiredString,
   ...fieldsOfType(OPTIONAL_STRING_FIELDS, optionalString),
   ...fieldsOfType(OPTIONAL_INT_FIELDS, optionalInt),
-  items: z.array(z.looseObject({})).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`).nullish(),
+  items: z.nullish(z.array(z.looseObject({})).check(z.maxLength(MAX_ITEMS, `at most ${MAX_ITEMS} items`))),
   user: limitedRecord(userAttribute, MAX_USER_ATTRIBUTES, 'user attributes'),
   attributes: limitedRecord(scalar, MAX_CUSTOM_ATTRIBUTES, 'custom attributes'),
 });
