@@ -53,7 +53,11 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
 
   it("drops Lambda's own per-invocation log lines (JSON logs, system level WARN)", () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' }),
+      LoggingConfig: Match.objectLike({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'WARN',
+        ApplicationLogLevel: 'INFO',
+      }),
     });
   });
 
