@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 
@@ -21,25 +22,67 @@ export interface NodeRequestLike {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last second formatted, so a busy server formats each second once. */
+let formattedSecond = { epochSecond: Number.NaN, text: '' };
+
 /** The request context's `time`, in AWS's CLF-like format: `12/Mar/2020:19:03:58 +0000`. */
 export function formatRequestTime(date: Date): string {
+  const epochSecond = Math.floor(date.getTime() / 1000);
+  if (epochSecond === formattedSecond.epochSecond) return formattedSecond.text;
   const pad = (value: number) => String(value).padStart(2, '0');
-  return (
+  const text =
     `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
-  );
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+  formattedSecond = { epochSecond, text };
+  return text;
+}
+
+/**
+ * Header names lower-cased, repeated headers comma-joined, as function URLs deliver them; the
+ * Cookie header(s) apart, since function URLs move them into `cookies`.
+ */
+function splitHeaders(rawHeaders: readonly string[]): {
+  headers: Record<string, string>;
+  cookie: string | undefined;
+} {
+  const headers: Record<string, string> = {};
+  let cookie: string | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] ?? '').toLowerCase();
+    const value = rawHeaders[index + 1] ?? '';
+    if (name === 'cookie') {
+      cookie = cookie === undefined ? value : `${cookie},${value}`;
+      continue;
+    }
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : `${existing},${value}`;
+  }
+  return { headers, cookie };
 }
 
 /** Header names lower-cased; repeated headers comma-joined, as function URLs deliver them. */
 export function collectHeaders(rawHeaders: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = (rawHeaders[index] ?? '').toLowerCase();
-    const value = rawHeaders[index + 1] ?? '';
-    const existing = headers[name];
-    headers[name] = existing === undefined ? value : `${existing},${value}`;
-  }
+  const { headers, cookie } = splitHeaders(rawHeaders);
+  if (cookie !== undefined) headers.cookie = cookie;
   return headers;
+}
+
+/**
+ * How the event carries the body. UTF-8 text without a Content-Encoding goes as the text itself
+ * (`isBase64Encoded: false`), as function URLs deliver text payloads; anything else (gzip bytes,
+ * binary, invalid UTF-8) as base64, byte-exact. The handler turns either back into the same bytes
+ * (`Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8')`), so the choice only saves the
+ * base64 round trip.
+ */
+function eventBody(
+  body: Buffer,
+  contentEncoding: string | undefined,
+): { isBase64Encoded: boolean; body?: string } {
+  if (body.length === 0) return { isBase64Encoded: false };
+  if (contentEncoding === undefined && isUtf8(body)) {
+    return { isBase64Encoded: false, body: body.toString('utf8') };
+  }
+  return { isBase64Encoded: true, body: body.toString('base64') };
 }
 
 /** Each `name=value` pair of the Cookie header(s), in order. */
@@ -77,9 +120,8 @@ export function toFunctionUrlEvent(
   const queryStart = rawUrl.indexOf('?');
   const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
-  const allHeaders = collectHeaders(request.rawHeaders);
   // Function URLs move the Cookie header into `cookies` and drop it from `headers`.
-  const { cookie: cookieHeader, ...headers } = allHeaders;
+  const { headers, cookie: cookieHeader } = splitHeaders(request.rawHeaders);
   const cookies = splitCookies(cookieHeader);
   const queryStringParameters = parseQuery(rawQueryString);
   const method = (request.method ?? 'GET').toUpperCase();
@@ -110,10 +152,7 @@ export function toFunctionUrlEvent(
       time: formatRequestTime(options.now),
       timeEpoch: options.now.getTime(),
     },
-    // Base64 always: byte-exact for any body, gzip included, and a path the handler must handle
-    // anyway because AWS delivers binary bodies that way.
-    isBase64Encoded: body.length > 0,
-    ...(body.length > 0 ? { body: body.toString('base64') } : {}),
+    ...eventBody(body, headers['content-encoding']),
   };
   return event;
 }

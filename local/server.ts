@@ -120,7 +120,12 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<BodyResul
       chunks.push(chunk);
     });
     request.on('end', () => {
-      if (!tooLarge) resolve({ kind: 'complete', body: Buffer.concat(chunks) });
+      if (tooLarge) return;
+      // A small body arrives in one chunk: no copy needed.
+      resolve({
+        kind: 'complete',
+        body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+      });
     });
     request.on('error', reject);
   });
@@ -148,9 +153,11 @@ function firstHeader(response: LocalResponse, name: string): string | null {
 }
 
 function writeResponse(response: ServerResponse, local: LocalResponse, close: boolean): void {
-  const headers: Record<string, string | string[]> = { ...local.headers };
-  // A known length, as AWS sends it, rather than chunked encoding of a body we hold whole anyway.
-  delete headers['transfer-encoding'];
+  const headers: Record<string, string | string[]> = {};
+  for (const name in local.headers) {
+    // A known length, as AWS sends it, rather than chunked encoding of a body we hold whole anyway.
+    if (name !== 'transfer-encoding') headers[name] = local.headers[name] as string[];
+  }
   // (204 and 304 must not carry one.)
   if (local.statusCode !== 204 && local.statusCode !== 304)
     headers['content-length'] = String(local.body.length);
@@ -190,8 +197,12 @@ function closeServer(server: Server): Promise<void> {
 interface ServeDependencies {
   readonly handler: LambdaHttpHandler;
   readonly maxBodyBytes: number;
-  /** Where the handler's `onOutcome` leaves the outcome of the request in whose context it runs. */
-  readonly outcomes: AsyncLocalStorage<OutcomeSlot>;
+  /**
+   * Where the handler's `onOutcome` leaves the outcome of the request in whose context it runs;
+   * undefined when quiet (no request lines), which spares every request the async-context
+   * bookkeeping and the line's own work.
+   */
+  readonly outcomes: AsyncLocalStorage<OutcomeSlot> | undefined;
   readonly say: (line: string) => void;
 }
 
@@ -205,14 +216,14 @@ async function serveRequest(
 ): Promise<void> {
   const started = performance.now();
   const time = new Date();
-  const method = (request.method ?? 'GET').toUpperCase();
-  const path = (request.url ?? '/').split('?')[0] ?? '/';
-  const line = (local: LocalResponse, outcome: RequestOutcome | undefined, reason: string | null): void =>
+  const outcomes = deps.outcomes;
+  const line = (local: LocalResponse, outcome: RequestOutcome | undefined, reason: string | null): void => {
+    if (outcomes === undefined) return;
     deps.say(
       formatRequestLine({
         time,
-        method,
-        path,
+        method: (request.method ?? 'GET').toUpperCase(),
+        path: (request.url ?? '/').split('?')[0] ?? '/',
         statusCode: local.statusCode,
         durationMs: performance.now() - started,
         outcome,
@@ -221,6 +232,7 @@ async function serveRequest(
         reason,
       }),
     );
+  };
 
   const read = await readBody(request, deps.maxBodyBytes);
   if (read.kind === 'too-large') {
@@ -252,9 +264,10 @@ async function serveRequest(
   let reason: string | null = null;
   let stack: string | undefined;
   try {
-    const result = await deps.outcomes.run(slot, () =>
-      deps.handler(event, createLocalContext({ requestId: awsRequestId })),
-    );
+    const context = createLocalContext({ requestId: awsRequestId });
+    const result = await (outcomes === undefined
+      ? deps.handler(event, context)
+      : outcomes.run(slot, () => deps.handler(event, context)));
     local = fromFunctionUrlResult(result);
   } catch (error) {
     // The Lambda runtime would answer 502 to a crashed invocation; locally we show why.
@@ -341,9 +354,10 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
     const plan = planProcessEnv(processEnvironment(), { kinesis: embedKinesis, s3: embedS3 });
     applyProcessEnv(plan);
 
-    const outcomes = new AsyncLocalStorage<OutcomeSlot>();
+    // Quiet: no request lines, so no outcome to carry to them either.
+    const outcomes = options.quiet === true ? undefined : new AsyncLocalStorage<OutcomeSlot>();
     const onOutcome = (outcome: RequestOutcome): void => {
-      const slot = outcomes.getStore();
+      const slot = outcomes?.getStore();
       if (slot === undefined) {
         // Reported outside a request's async context: still worth a line of its own.
         say(
@@ -361,7 +375,7 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
       slot.outcome = outcome;
     };
     const factory = options.buildHandler ?? (await defaultHandlerFactory());
-    const handler = factory(config, { onOutcome });
+    const handler = factory(config, outcomes === undefined ? {} : { onOutcome });
 
     const handle = (request: IncomingMessage, response: ServerResponse) =>
       serveRequest({ handler, maxBodyBytes: config.maxBodyBytes, outcomes, say }, request, response);

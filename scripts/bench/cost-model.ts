@@ -35,6 +35,11 @@ export interface Workload {
   readonly logBytesPerRequest: number;
   /** Log events per invocation (each carries the per-event overhead). */
   readonly logEventsPerRequest: number;
+  /** Function instances running at once (each writes its periodic lines whatever its load). */
+  readonly concurrentInstances: number;
+  /** A line each instance writes on a timer (the batched EMF metrics document), bytes. */
+  readonly instanceLogLineBytes: number;
+  readonly instanceLogLinesPerHour: number;
   /** ALB: new client connections per request (1 = no reuse, the conservative case). */
   readonly newConnectionsPerRequest: number;
   /** ALB: how long a client connection stays open. */
@@ -190,11 +195,15 @@ export function estimateMonthlyCost(
   );
   // One month of archive in S3 Standard (the month's new data; older months move to cheaper tiers).
   const archivedGb = (requests * workload.archivedBytesPerRecord) / GB;
-  const logGb =
-    (requests *
-      (workload.logBytesPerRequest +
-        workload.logEventsPerRequest * prices.cloudWatchLogs.perEventOverheadBytes)) /
-    GB;
+  const overhead = prices.cloudWatchLogs.perEventOverheadBytes;
+  const perRequestLogBytes =
+    requests * (workload.logBytesPerRequest + workload.logEventsPerRequest * overhead);
+  const periodicLogBytes =
+    workload.concurrentInstances *
+    workload.instanceLogLinesPerHour *
+    HOURS_PER_MONTH *
+    (workload.instanceLogLineBytes + overhead);
+  const logGb = (perRequestLogBytes + periodicLogBytes) / GB;
 
   const items: CostItems = {
     lambdaRequests: (requests / 1e6) * prices.lambda.perMillionRequests,
@@ -237,9 +246,14 @@ export interface CostAssumptions {
   readonly putRecordsWaitMs: number;
   readonly requestHeaderBytes: number;
   readonly responseBytes: number;
-  /** START, END and REPORT lines Lambda writes per invocation (text format). */
+  /**
+   * START, END and REPORT lines Lambda writes per invocation when the function's system log level
+   * lets them through (text format, or JSON at INFO/DEBUG); none at WARN and above.
+   */
   readonly platformLogBytes: number;
   readonly platformLogEvents: number;
+  /** Fewest function instances the model keeps (a steady load always has one warm). */
+  readonly minInstances: number;
   readonly newConnectionsPerRequest: number;
   readonly connectionSeconds: number;
   readonly firehoseBufferSeconds: number;
@@ -254,6 +268,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   responseBytes: 250,
   platformLogBytes: 270,
   platformLogEvents: 3,
+  minInstances: 1,
   newConnectionsPerRequest: 1,
   connectionSeconds: 5,
   firehoseBufferSeconds: 300,
@@ -268,10 +283,28 @@ export interface CostMeasurements {
   /** Record bytes for a request of `requestBodyBytes` (scaled from the measured 10-event record). */
   readonly recordBytes: number;
   readonly archiveGzipRatio: number;
-  /** What the function itself writes to its log per successful request (measured). */
+  /** What the function itself writes to its log per successful request (measured, real time). */
   readonly functionLogBytes: number;
   readonly functionLogEvents: number;
+  /** One periodic EMF metrics document (measured) and how often each instance writes one. */
+  readonly metricsLineBytes: number;
+  readonly metricsFlushSeconds: number;
   readonly memoryMb: number;
+  /** `LoggingConfig.SystemLogLevel` of the synthesized function (null: not set or no template). */
+  readonly systemLogLevel: string | null;
+}
+
+/** Whether Lambda writes its START/END/REPORT lines at this system log level (null: the default, INFO). */
+export function platformLinesLogged(systemLogLevel: string | null): boolean {
+  return !['WARN', 'ERROR', 'FATAL'].includes((systemLogLevel ?? 'INFO').toUpperCase());
+}
+
+/**
+ * Instances a steady load keeps busy: arrival rate × time each request holds one (Little's law),
+ * rounded up, at least `minimum`. Real fleets keep some idle ones too; each costs one periodic line.
+ */
+export function concurrentInstances(requestsPerSecond: number, billedMs: number, minimum: number): number {
+  return Math.max(minimum, Math.ceil((requestsPerSecond * billedMs) / 1000));
 }
 
 export function workloadFor(
@@ -280,6 +313,13 @@ export function workloadFor(
   assumptions: CostAssumptions,
   prices: Prices,
 ): Workload {
+  const billedMs = billedDurationMs(
+    measured.handlerCpuUs / 1000,
+    assumptions.putRecordsWaitMs,
+    measured.memoryMb,
+    prices,
+  );
+  const platform = platformLinesLogged(measured.systemLogLevel);
   return {
     requestsPerSecond,
     requestBodyBytes: assumptions.requestBodyBytes,
@@ -287,15 +327,13 @@ export function workloadFor(
     responseBytes: assumptions.responseBytes,
     recordBytes: measured.recordBytes,
     archivedBytesPerRecord: measured.recordBytes * measured.archiveGzipRatio,
-    billedMsPerRequest: billedDurationMs(
-      measured.handlerCpuUs / 1000,
-      assumptions.putRecordsWaitMs,
-      measured.memoryMb,
-      prices,
-    ),
+    billedMsPerRequest: billedMs,
     memoryMb: measured.memoryMb,
-    logBytesPerRequest: measured.functionLogBytes + assumptions.platformLogBytes,
-    logEventsPerRequest: measured.functionLogEvents + assumptions.platformLogEvents,
+    logBytesPerRequest: measured.functionLogBytes + (platform ? assumptions.platformLogBytes : 0),
+    logEventsPerRequest: measured.functionLogEvents + (platform ? assumptions.platformLogEvents : 0),
+    concurrentInstances: concurrentInstances(requestsPerSecond, billedMs, assumptions.minInstances),
+    instanceLogLineBytes: measured.metricsLineBytes,
+    instanceLogLinesPerHour: measured.metricsFlushSeconds > 0 ? 3600 / measured.metricsFlushSeconds : 0,
     newConnectionsPerRequest: assumptions.newConnectionsPerRequest,
     connectionSeconds: assumptions.connectionSeconds,
     firehoseBufferSeconds: assumptions.firehoseBufferSeconds,

@@ -158,10 +158,15 @@ export interface Harness {
 
 /**
  * The handler of lambda/app.ts with in-memory sinks. `metrics: true` builds its telemetry as the
- * deployed function has it (EMF metrics on, Powertools' default INFO level); otherwise both are
- * silenced, as for every other in-process figure.
+ * deployed function has it (EMF metrics on, Powertools' default INFO level, the default metrics
+ * flush interval); otherwise both are silenced, as for every other in-process figure. `clock`, if
+ * given, is what `Date.now` returns while the handler is built and whenever the caller installs it
+ * (see `withClock`): the metrics batching keeps time with it, so minutes can pass in a second.
  */
-export async function createHarness(options: { readonly metrics: boolean }): Promise<Harness> {
+export async function createHarness(options: {
+  readonly metrics: boolean;
+  readonly clock?: () => number;
+}): Promise<Harness> {
   const { buildHandler } = await import('../../lambda/app');
   const { createTelemetry } = await import('../../lambda/observability/telemetry');
   const stream = new MemoryStream();
@@ -177,8 +182,30 @@ export async function createHarness(options: { readonly metrics: boolean }): Pro
   const telemetry = createTelemetry();
   restoreEnv('POWERTOOLS_METRICS_DISABLED', saved.metrics);
   restoreEnv('POWERTOOLS_LOG_LEVEL', saved.level);
-  const handler = buildHandler(config, { stream, objects: new MemoryObjectStore(), telemetry });
+  const build = () => buildHandler(config, { stream, objects: new MemoryObjectStore(), telemetry });
+  const handler = options.clock === undefined ? build() : withClock(options.clock, build);
   return { handler, stream };
+}
+
+/** Runs `work` with `Date.now` replaced by `clock` (restored afterwards, even on failure). */
+export function withClock<T>(clock: () => number, work: () => T): T {
+  const real = Date.now;
+  Date.now = clock;
+  try {
+    return work();
+  } finally {
+    Date.now = real;
+  }
+}
+
+async function withClockAsync<T>(clock: () => number, work: () => Promise<T>): Promise<T> {
+  const real = Date.now;
+  Date.now = clock;
+  try {
+    return await work();
+  } finally {
+    Date.now = real;
+  }
 }
 
 function restoreEnv(name: string, value: string | undefined): void {
@@ -282,9 +309,26 @@ export interface TelemetryResult {
   readonly silentUs: Summary;
   readonly deployedUs: Summary;
   readonly deployedWallUs: Summary;
-  /** What the deployed handler writes to stdout (CloudWatch Logs) per successful request. */
+  /**
+   * What the deployed handler writes to stdout (CloudWatch Logs) per successful request, in real
+   * time: `realRequests` requests over `realSeconds`, bytes and lines counted and divided.
+   */
   readonly logBytesPerRequest: number;
   readonly logLinesPerRequest: number;
+  readonly realRequests: number;
+  readonly realSeconds: number;
+  /** The metrics flush interval the handler runs with (the config default, as deployed). */
+  readonly metricsFlushSeconds: number;
+  /**
+   * The same handler over `simulatedSeconds` of a simulated clock at `simulatedRate` requests/s
+   * (one instance): the periodic EMF documents it writes, counted and measured.
+   */
+  readonly simulatedSeconds: number;
+  readonly simulatedRate: number;
+  readonly simulatedLines: number;
+  readonly simulatedBytes: number;
+  /** Bytes of one periodic EMF line (simulatedBytes / simulatedLines). */
+  readonly metricsLineBytes: number;
 }
 
 export interface HandlerCpuResult {
@@ -397,7 +441,11 @@ async function measureTelemetry(
   silent: Harness,
   options: { readonly rounds: number; readonly roundMs: number },
 ): Promise<TelemetryResult> {
-  const deployed = await createHarness({ metrics: true });
+  // Real time plus an offset the simulation below moves forward; 0 while timing.
+  let offsetMs = 0;
+  const realNow = Date.now;
+  const clock = () => realNow() + offsetMs;
+  const deployed = await createHarness({ metrics: true, clock });
   const event = functionUrlEvent(requestBody(10, 'none'));
   const silentTimings: Timing[] = [];
   const deployedTimings: Timing[] = [];
@@ -419,21 +467,53 @@ async function measureTelemetry(
       silentTimings.push(await timeHandler(silent, event, options.roundMs));
     }
   }
-  // Log volume of a fixed number of requests (the cold-start metric was flushed above).
-  const count = 200;
+  // Log volume in real time: many requests, bytes written counted and divided.
+  const count = 5000;
+  const realStart = performance.now();
   const capture = captureStdout();
-  for (let index = 0; index < count; index++) await invoke(deployed, event);
-  const { bytes, lines } = capture.stop();
+  for (let index = 0; index < count; index++) await withClockAsync(clock, () => invoke(deployed, event));
+  const real = capture.stop();
+  const realSeconds = (performance.now() - realStart) / 1000;
   deployed.stream.records.splice(0);
-  const result = {
+
+  // Log volume over simulated minutes: one instance at a steady rate, the clock moved forward by
+  // the gap between requests, so the handler's own flush timer decides when it writes.
+  const simulatedRate = 50;
+  const simulatedSeconds = 600;
+  const simulatedCount = simulatedRate * simulatedSeconds;
+  const simulation = captureStdout();
+  for (let index = 0; index < simulatedCount; index++) {
+    offsetMs += 1000 / simulatedRate;
+    await withClockAsync(clock, () => invoke(deployed, event));
+    if (index % 1000 === 999) deployed.stream.records.splice(0);
+  }
+  const simulated = simulation.stop();
+  deployed.stream.records.splice(0);
+  const metricsFlushSeconds = parseConfig(BENCH_ENV).metricsFlushSeconds;
+  if (simulated.lines === 0) {
+    throw new Error(
+      `no metrics line in ${simulatedSeconds} simulated seconds: the flush timer no longer follows Date.now (update the bench)`,
+    );
+  }
+  const result: TelemetryResult = {
     silentUs: cpu(silentTimings),
     deployedUs: cpu(deployedTimings),
     deployedWallUs: wall(deployedTimings),
-    logBytesPerRequest: bytes / count,
-    logLinesPerRequest: lines / count,
+    logBytesPerRequest: real.bytes / count,
+    logLinesPerRequest: real.lines / count,
+    realRequests: count,
+    realSeconds,
+    metricsFlushSeconds,
+    simulatedSeconds,
+    simulatedRate,
+    simulatedLines: simulated.lines,
+    simulatedBytes: simulated.bytes,
+    metricsLineBytes: simulated.bytes / simulated.lines,
   };
   progress(
-    `telemetry: ${result.silentUs.median.toFixed(1)} µs silent vs ${result.deployedUs.median.toFixed(1)} µs with EMF; ${result.logBytesPerRequest.toFixed(0)} log bytes/request`,
+    `telemetry: ${result.silentUs.median.toFixed(1)} µs silent vs ${result.deployedUs.median.toFixed(1)} µs as deployed; ` +
+      `${real.bytes} log bytes over ${count} requests in ${realSeconds.toFixed(1)} s; ` +
+      `${simulated.lines} lines (${result.metricsLineBytes.toFixed(0)} B each) in ${simulatedSeconds} simulated s`,
   );
   return result;
 }
@@ -493,14 +573,16 @@ interface CpuProfile {
 
 /** Stages of a request, by the function that runs each (inclusive time is reported). */
 const STAGES: ReadonlyArray<[string, string]> = [
-  ['validateBatch', 'event validation (Zod)'],
+  ['runRequest', 'middy (the whole request inside the middleware chain)'],
+  ['validateBatch', 'event validation (fast path, Zod for what it cannot vouch for)'],
+  ['isSurelyValidEvent', '… of which the fast path'],
   ['decodeBody', 'body decoding (hashCode, UTF-8, JSON.parse)'],
   ['planRecords', 'record building (JSON.stringify)'],
-  ['randomBytes', 'request id (crypto.randomBytes, one syscall each)'],
+  ['newRequestId', 'request id (pooled randomBytes)'],
   ['toHttpRequest', 'event → request (query, headers, body Buffer)'],
   ['resolveClientIp', 'client IP'],
   ['deliver', 'delivery to the (memory) stream'],
-  ['recordOutcome', 'metrics (EMF, disabled here)'],
+  ['record', 'metrics sums (OutcomeMetrics.record)'],
   ['logOutcome', 'outcome log line (DEBUG, filtered)'],
   ['toLambdaResult', 'response shaping'],
 ];

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { requestBody, requestHeaders } from './handler-cpu';
-import type { TargetKind, TargetMemory, TargetMessage } from './http-target';
+import type { TargetCpu, TargetKind, TargetMemory, TargetMessage } from './http-target';
 import { progress, type Summary, summarize } from './stats';
 
 /**
@@ -17,6 +17,8 @@ export interface TargetResult {
   readonly rps: Summary;
   readonly p50Ms: Summary;
   readonly p99Ms: Summary;
+  /** CPU time of the target process per request answered (user + system), µs, per round. */
+  readonly cpuUsPerRequest: Summary;
   readonly requests: number;
   readonly errors: number;
   readonly non2xx: number;
@@ -34,6 +36,7 @@ export interface HttpLoadResult {
 
 const LABELS: Record<TargetKind, string> = {
   bare: 'bare Node http server (ceiling)',
+  'bare-handler': 'bare server + function URL event + handler (memory sinks), no local/ plumbing',
   memory: 'local collector, in-memory sink',
   kinesis: 'local collector, Kinesis emulator sink',
 };
@@ -81,6 +84,18 @@ function peakRss(target: RunningTarget): Promise<TargetMemory> {
   });
 }
 
+function cpuOf(target: RunningTarget): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: TargetMessage): void => {
+      if (message.type !== 'cpu') return;
+      target.child.off('message', onMessage);
+      resolve((message as TargetCpu).cpuUs);
+    };
+    target.child.on('message', onMessage);
+    target.child.send('cpu');
+  });
+}
+
 async function stopTarget(target: RunningTarget): Promise<void> {
   if (target.child.exitCode !== null) return;
   const exited = new Promise<void>((resolve) => target.child.once('exit', () => resolve()));
@@ -95,7 +110,7 @@ export async function runHttpLoad(options: {
   readonly rounds: number;
 }): Promise<HttpLoadResult> {
   const request = requestBody(10, 'none');
-  const kinds: TargetKind[] = ['bare', 'memory', 'kinesis'];
+  const kinds: TargetKind[] = ['bare', 'bare-handler', 'memory', 'kinesis'];
   const targets: RunningTarget[] = [];
   try {
     for (const kind of kinds) targets.push(await startTarget(kind));
@@ -113,15 +128,17 @@ export async function runHttpLoad(options: {
 
     for (const target of targets) await load(target, options.warmupSeconds);
 
-    const samples = new Map<TargetKind, Array<{ rps: number; p50: number; p99: number }>>();
+    const samples = new Map<TargetKind, Array<{ rps: number; p50: number; p99: number; cpuUs: number }>>();
     const totals = new Map<TargetKind, { requests: number; errors: number; non2xx: number }>();
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order each round so no target always runs first (or right after the noisiest).
       const order = targets.map((_, index) => targets[(index + round) % targets.length] as RunningTarget);
       for (const target of order) {
+        const cpuBefore = await cpuOf(target);
         const result = await load(target, options.roundSeconds);
+        const cpuUs = ((await cpuOf(target)) - cpuBefore) / Math.max(1, result.requests.total);
         const list = samples.get(target.kind) ?? [];
-        list.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+        list.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs });
         samples.set(target.kind, list);
         const total = totals.get(target.kind) ?? { requests: 0, errors: 0, non2xx: 0 };
         totals.set(target.kind, {
@@ -130,7 +147,7 @@ export async function runHttpLoad(options: {
           non2xx: total.non2xx + result.non2xx,
         });
         progress(
-          `http load round ${round + 1}/${options.rounds} ${target.kind}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+          `http load round ${round + 1}/${options.rounds} ${target.kind}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${cpuUs.toFixed(0)} µs CPU/request`,
         );
       }
     }
@@ -146,6 +163,7 @@ export async function runHttpLoad(options: {
         rps: summarize(list.map((sample) => sample.rps)),
         p50Ms: summarize(list.map((sample) => sample.p50)),
         p99Ms: summarize(list.map((sample) => sample.p99)),
+        cpuUsPerRequest: summarize(list.map((sample) => sample.cpuUs)),
         ...total,
         peakRssMiB: memory.maxRssBytes / 1024 / 1024,
       });

@@ -97,15 +97,19 @@ function recordBytesFor(handler: HandlerCpuResult, bodyBytes: number): number {
   return Math.round(envelope + (bodyBytes * escaped) / Buffer.byteLength(body));
 }
 
-function costSection(handler: HandlerCpuResult, memoryMb: number): CostSection {
+function costSection(handler: HandlerCpuResult, cold: BenchReport['coldStart']): CostSection {
   const assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS;
+  const telemetry = handler.telemetry;
   const measurements: CostMeasurements = {
-    handlerCpuUs: handler.telemetry.deployedUs.median,
+    handlerCpuUs: telemetry.deployedUs.median,
     recordBytes: recordBytesFor(handler, assumptions.requestBodyBytes),
     archiveGzipRatio: handler.archiveGzipRatio,
-    functionLogBytes: handler.telemetry.logBytesPerRequest,
-    functionLogEvents: handler.telemetry.logLinesPerRequest,
-    memoryMb,
+    functionLogBytes: telemetry.logBytesPerRequest,
+    functionLogEvents: telemetry.logLinesPerRequest,
+    metricsLineBytes: telemetry.metricsLineBytes,
+    metricsFlushSeconds: telemetry.metricsFlushSeconds,
+    memoryMb: cold.memoryMb,
+    systemLogLevel: cold.systemLogLevel,
   };
   const estimates = costMatrix(RATES, (rate) => workloadFor(rate, measurements, assumptions, PRICES), PRICES);
   const sensitivity = [5, 10, 20].map((waitMs) => {
@@ -132,17 +136,23 @@ function checkTargets(
   cold: BenchReport['coldStart'],
   cost: CostSection,
 ): TargetCheck[] {
-  const ratioOf = (events: number) =>
-    handler.variants.find((variant) => variant.events === events && variant.compression === 'none')?.ratio
-      .median ?? Number.NaN;
+  const ratioSummary = (events: number) =>
+    handler.variants.find((variant) => variant.events === events && variant.compression === 'none')?.ratio;
+  const ratioOf = (events: number) => ratioSummary(events)?.median ?? Number.NaN;
+  /** Says so when the per-round (or per-run) range straddles the limit: the verdict is within noise. */
+  const straddles = (summary: { min: number; max: number } | undefined, limit: number, digits: number) =>
+    summary !== undefined && summary.min <= limit && summary.max > limit
+      ? ` — borderline: rounds ranged ${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)}, across the limit`
+      : '';
   const bare = http.targets.find((target) => target.kind === 'bare');
   const memory = http.targets.find((target) => target.kind === 'memory');
   const share = (memory?.rps.median ?? 0) / (bare?.rps.median ?? Number.NaN);
   const p99 = memory?.p99Ms.median ?? Number.NaN;
   const bundleLimit = 600 * 1024;
 
-  const misses: string[] = [];
-  for (const rate of [10, 100] as const) {
+  const costCheck = (rate: 10 | 100): { misses: string[]; worst: string } => {
+    const misses: string[] = [];
+    let worst = { ratio: 0, text: '' };
     for (const endpoint of ENDPOINT_TYPES) {
       for (const mode of STREAM_MODES) {
         const estimate = cost.estimates.find(
@@ -150,12 +160,16 @@ function checkTargets(
             entry.requestsPerSecond === rate && entry.endpoint === endpoint && entry.streamMode === mode,
         );
         const original = ORIGINAL_SOLUTION_COST[mode][rate];
-        if (estimate === undefined || estimate.total >= original) {
-          misses.push(`${endpoint}/${mode} @${rate}: $${estimate?.total.toFixed(1)} vs $${original}`);
-        }
+        const text = `${endpoint}/${mode}: $${estimate?.total.toFixed(1)} vs $${original}`;
+        if (estimate === undefined || estimate.total >= original) misses.push(text);
+        const ratio = (estimate?.total ?? Number.POSITIVE_INFINITY) / original;
+        if (ratio > worst.ratio) worst = { ratio, text };
       }
     }
-  }
+    return { misses, worst: worst.text };
+  };
+  const cost10 = costCheck(10);
+  const cost100 = costCheck(100);
   const at1000 = cost.estimates.filter((entry) => entry.requestsPerSecond === 1000);
   const cheapest = at1000.reduce((best, entry) => (entry.total < best.total ? entry : best));
   const limit1000 = 1.25 * ORIGINAL_SOLUTION_COST['on-demand'][1000];
@@ -164,13 +178,13 @@ function checkTargets(
     {
       id: 'handler-10',
       description: 'handler/baseline ≤ 2.0, 10-event request',
-      measured: `${ratioOf(10).toFixed(2)}`,
+      measured: `${ratioOf(10).toFixed(3)}${straddles(ratioSummary(10), 2.0, 2)}`,
       pass: ratioOf(10) <= 2.0,
     },
     {
       id: 'handler-100',
       description: 'handler/baseline ≤ 1.5, 100-event request',
-      measured: `${ratioOf(100).toFixed(2)}`,
+      measured: `${ratioOf(100).toFixed(3)}${straddles(ratioSummary(100), 1.5, 2)}`,
       pass: ratioOf(100) <= 1.5,
     },
     {
@@ -193,16 +207,32 @@ function checkTargets(
     },
     {
       id: 'cold-start',
-      description: 'fresh process: import + first request ≤ 150 ms median',
-      measured: `${cold.firstAnswerMs.median.toFixed(0)} ms (CPU ${cold.cpuMs.median.toFixed(0)} ms)`,
-      pass: cold.firstAnswerMs.median <= 150,
+      description:
+        'fresh process: import + first request ≤ 150 ms median — judged on import + first request, ' +
+        "excluding Node's own boot (Lambda's runtime pays that whatever the function)",
+      measured:
+        `${cold.importAndFirstRequestMs.median.toFixed(0)} ms import + first request; ` +
+        `process start → first answer ${cold.firstAnswerMs.median.toFixed(0)} ms, of which Node boot ${cold.bootMs.median.toFixed(0)} ms (CPU ${cold.cpuMs.median.toFixed(0)} ms)` +
+        straddles(cold.importAndFirstRequestMs, 150, 0).replace('rounds', 'runs'),
+      pass: cold.importAndFirstRequestMs.median <= 150,
     },
     {
-      id: 'cost-10-100',
-      description:
-        'monthly cost below the original at 10 and 100 req/s, every endpoint type (both stream modes)',
-      measured: misses.length === 0 ? 'all below' : `above: ${misses.join('; ')}`,
-      pass: misses.length === 0,
+      id: 'cost-10',
+      description: 'monthly cost below the original at 10 req/s, every endpoint type (both stream modes)',
+      measured:
+        cost10.misses.length === 0
+          ? `all 6 below (closest: ${cost10.worst})`
+          : `above: ${cost10.misses.join('; ')}`,
+      pass: cost10.misses.length === 0,
+    },
+    {
+      id: 'cost-100',
+      description: 'monthly cost below the original at 100 req/s, every endpoint type (both stream modes)',
+      measured:
+        cost100.misses.length === 0
+          ? `all 6 below (closest: ${cost100.worst})`
+          : `${cost100.misses.length} of 6 above: ${cost100.misses.join('; ')}`,
+      pass: cost100.misses.length === 0,
     },
     {
       id: 'cost-1000',
@@ -213,7 +243,25 @@ function checkTargets(
   ];
 }
 
+/**
+ * `--render`: rewrites BENCHMARKS.md from the benchmarks.json on disk, measuring nothing (for a
+ * change of wording in report.ts or findings.ts; the figures stay those of the run that wrote the JSON).
+ */
+async function render(): Promise<void> {
+  const report = JSON.parse(readFileSync(join(ROOT, 'benchmarks.json'), 'utf8')) as BenchReport;
+  await writeReport(report, findingsMarkdown(report), {
+    markdown: join(ROOT, 'BENCHMARKS.md'),
+    json: join(ROOT, 'benchmarks.json'),
+  });
+  await formatJson(join(ROOT, 'benchmarks.json'));
+  process.stdout.write(`rewrote BENCHMARKS.md from benchmarks.json (run of ${report.generatedAt})\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render')) {
+    await render();
+    return;
+  }
   const started = performance.now();
   const loadStart = loadavg();
   progress(`benchmark${quick ? ' (quick)' : ''}: profiling the handler …`);
@@ -225,7 +273,7 @@ async function main(): Promise<void> {
   progress('part 3: cold start …');
   const coldStart = await runColdStart({ runs: plan.coldRuns });
   progress('part 5: cost model …');
-  const cost = costSection(handlerCpu, coldStart.memoryMb);
+  const cost = costSection(handlerCpu, coldStart);
   const targets = checkTargets(handlerCpu, httpLoad, coldStart, cost);
 
   const report: BenchReport = {

@@ -5,6 +5,19 @@
  * no private pricing). They were written down on PRICES_RECORDED_ON from the public price pages as
  * last seen (2025); AWS changes prices, so treat every figure below as an input to check against
  * the price pages before quoting a result.
+ *
+ * Re-checked 2026-11-28 against the stored public pages the benchmark's search tool offers (the
+ * two inputs the first run was least sure of):
+ * - Kinesis on-demand, 1 KB rounding: CONFIRMED. The Kinesis Data Streams pricing page
+ *   (aws.amazon.com/kinesis/data-streams/pricing/) bills on-demand Data-In per GB as the number of
+ *   records × each record's size rounded up to the nearest 1 KB (1,024 bytes). The same page now
+ *   also lists an "On-Demand Advantage" mode, not modelled here.
+ * - Firehose, 5 KB rounding per record: CONFIRMED for ingestion in general (the Firehose pricing
+ *   FAQ, as quoted in a secondary source: ingestion billed per GB in 5 KB increments, per record
+ *   rather than per API call — a 3 KB record bills as 5 KB). Whether it also applies when the
+ *   source is a Kinesis data stream (this stack) was NOT found in the stored pages: kept, as the
+ *   conservative reading. If a stream source were billed by actual bytes, Firehose would cost
+ *   ~57 % of the figure modelled for ~2.9 KB records (BENCHMARKS.md shows the effect).
  */
 
 export const PRICES_RECORDED_ON = '2026-11-28';
@@ -51,7 +64,10 @@ export interface Prices {
     readonly perStreamHour: number;
     readonly ingestPerGb: number;
     readonly retrievalPerGb: number;
-    /** Each record's payload is rounded up to this many bytes for ingest and retrieval. */
+    /**
+     * Each record's payload is rounded up to this many bytes (1 KB: confirmed on the Kinesis pricing
+     * page for Data-In; applied to retrieval too, the conservative reading).
+     */
     readonly recordRoundingBytes: number;
   };
   readonly kinesisProvisioned: {
@@ -66,7 +82,10 @@ export interface Prices {
   readonly firehose: {
     /** Ingestion per GB (first 500 TB a month), Kinesis Data Streams or Direct PUT source. */
     readonly ingestPerGb: number;
-    /** Each record is rounded up to this many bytes. */
+    /**
+     * Each record is rounded up to this many bytes (5 KB: confirmed for Firehose ingestion; for a
+     * Kinesis Data Streams source not confirmed by the stored pages, kept as the conservative case).
+     */
     readonly recordRoundingBytes: number;
   };
   readonly s3: {

@@ -1,9 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { ColdStartResult } from './cold-start';
-import type { CostAssumptions, CostEstimate, CostMeasurements, Workload } from './cost-model';
+import {
+  type CostAssumptions,
+  type CostEstimate,
+  type CostMeasurements,
+  platformLinesLogged,
+  type Workload,
+  workloadFor,
+} from './cost-model';
 import type { HandlerCpuResult, ProfileSummary } from './handler-cpu';
 import type { HttpLoadResult } from './http-load';
-import { ORIGINAL_SOLUTION_COST, PRICES_NOTE } from './prices';
+import { ORIGINAL_SOLUTION_COST, PRICES, PRICES_NOTE } from './prices';
 import type { Summary } from './stats';
 
 /** Writes the run's figures as BENCHMARKS.md (for people) and benchmarks.json (for tools). */
@@ -103,9 +110,14 @@ function handlerSection(result: HandlerCpuResult): string {
       rows,
     ),
     '',
-    `With telemetry as deployed (EMF metrics on, Powertools' default INFO level), 10-event request, interleaved with the silent handler: ` +
-      `${range(t.deployedUs)} µs vs ${range(t.silentUs)} µs silent (wall clock ${range(t.deployedWallUs)} µs). ` +
-      `The deployed handler writes ${fmt(t.logBytesPerRequest, 0)} bytes in ${fmt(t.logLinesPerRequest, 1)} line(s) per successful request (the EMF blob) — the cost model bills it as CloudWatch Logs ingestion.`,
+    `With telemetry as deployed (EMF metrics on, summed per instance and flushed every ${t.metricsFlushSeconds} s — the default of \`CLICKSTREAM_METRICS_FLUSH_SECONDS\`; Powertools' default INFO level), 10-event request, interleaved with the silent handler: ` +
+      `${range(t.deployedUs)} µs vs ${range(t.silentUs)} µs silent (wall clock ${range(t.deployedWallUs)} µs).`,
+    '',
+    `Log volume as deployed, measured by counting what the handler writes to stdout: ${fmt(t.realRequests, 0)} successful requests in ${fmt(t.realSeconds, 1)} s of real time wrote ` +
+      `${fmt(t.logBytesPerRequest * t.realRequests, 0)} bytes in ${fmt(t.logLinesPerRequest * t.realRequests, 0)} lines (${fmt(t.logBytesPerRequest, 2)} B per request: successes log at DEBUG, filtered). ` +
+      `Over ${fmt(t.simulatedSeconds, 0)} s of a simulated clock (\`Date.now\` moved forward between requests; one instance at ${t.simulatedRate} requests/s, ${fmt(t.simulatedRate * t.simulatedSeconds, 0)} requests) ` +
+      `it wrote ${t.simulatedLines} lines, ${fmt(t.simulatedBytes, 0)} bytes: one EMF document of ~${fmt(t.metricsLineBytes, 0)} B per ${t.metricsFlushSeconds} s per instance, ` +
+      `${fmt(t.simulatedBytes / (t.simulatedRate * t.simulatedSeconds), 2)} B per request at that rate. The cost model bills that line per concurrent instance (section 5).`,
   ].join('\n');
 }
 
@@ -115,6 +127,7 @@ function httpSection(result: HttpLoadResult): string {
     target.label,
     range(target.rps, 0),
     `${fmt((100 * target.rps.median) / ceiling, 0)} %`,
+    range(target.cpuUsPerRequest, 0),
     range(target.p50Ms, 0),
     range(target.p99Ms, 0),
     fmt(target.requests, 0),
@@ -123,10 +136,25 @@ function httpSection(result: HttpLoadResult): string {
   return [
     `autocannon on loopback, ${result.connections} connections, POST /collect with the 10-event body (${fmt(result.bodyBytes, 0)} B), ` +
       `${result.rounds} rounds of ${result.roundSeconds} s per target, the targets' order rotating each round. Each target runs in its own process ` +
-      `(\`scripts/bench/http-target.ts\`); the in-memory variant is \`startLocalCollector\` with its \`buildHandler\` option wrapping the real ` +
-      '`buildHandler` with memory sinks; the Kinesis variant uses the embedded kinesalite/s3rver emulators (archiver off). Latencies in ms (autocannon resolution: 1 ms).',
+      `(\`scripts/bench/http-target.ts\`); the in-memory variant is \`startLocalCollector\` (quiet, as a load test runs it) with its \`buildHandler\` option wrapping the real ` +
+      '`buildHandler` with memory sinks; the Kinesis variant uses the embedded kinesalite/s3rver emulators (archiver off). ' +
+      "The 'bare server + … handler' target is the bare server that also builds the function URL event and awaits the same handler: the local collector minus local/'s own plumbing. " +
+      'CPU µs/request is the target process’s own CPU time (user + system) over a round divided by the requests it answered — what each server spends per request, whatever the load generator and the other tenants of this 2-core machine do to req/s. ' +
+      'Latencies in ms (autocannon resolution: 1 ms).',
     '',
-    table(['target', 'req/s', 'of ceiling', 'p50 ms', 'p99 ms', 'requests', 'errors / non-2xx'], rows),
+    table(
+      [
+        'target',
+        'req/s',
+        'of ceiling',
+        'server CPU µs/request',
+        'p50 ms',
+        'p99 ms',
+        'requests',
+        'errors / non-2xx',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -155,30 +183,46 @@ function coldStartSection(result: ColdStartResult): string {
       '.',
     '',
     `A fresh \`node\` process imports the bundle and answers a \`GET /health\` function-URL event (the only request a fresh process can answer without AWS; ` +
-      `it runs middy and the core but touches no sink). Environment as the stack sets it, no credentials. Median (min–max) of ${result.runs} runs, each preceded by nothing: ` +
-      `runs with and without \`--enable-source-maps\` alternate. Local Node is ${process.version}; Lambda runs Node 24 on Graviton.`,
+      `it runs middy and the core but touches no sink). Environment as the stack sets it, no credentials; NODE_OPTIONS as the synthesized template sets it (${result.deployedNodeOptions === null ? 'none' : `\`${result.deployedNodeOptions}\``}). ` +
+      `Median (min–max) of ${result.runs} runs, each preceded by nothing; runs as deployed and with \`--enable-source-maps\` (what the stack set until e678523) alternate. Local Node is ${process.version}; Lambda runs Node 24 on Graviton.`,
     '',
     table(
       ['figure', 'ms'],
       [
-        ['process start → first answer (target figure)', range(result.firstAnswerMs)],
-        ['… of which Node boot (before the import starts)', range(result.bootMs)],
+        [
+          '**import + first request** (first answer − Node boot, per run; the target figure)',
+          `**${range(result.importAndFirstRequestMs)}**`,
+        ],
         ['… import of the bundle (module evaluation, config, init)', range(result.importMs)],
         ['… first request', range(result.firstRequestMs)],
+        ['process start → first answer, as deployed (Node boot included)', range(result.firstAnswerMs)],
+        ['… of which Node boot (before the import starts)', range(result.bootMs)],
         ['CPU time to the first answer (all threads)', range(result.cpuMs)],
         ['spawn → exit, seen from the parent', range(result.wallMs)],
         [
-          'process start → first answer with `NODE_OPTIONS=--enable-source-maps` (as deployed)',
+          'process start → first answer with `--enable-source-maps` (for reference)',
           range(result.firstAnswerWithSourceMapsMs),
         ],
       ],
     ),
+    '',
+    "Node's boot is what `node` does before it runs the first line of the bundle; on Lambda the runtime (its own bootstrap included) pays that for every function, so the target is judged on the part this code decides: import + first request. Both figures are above, and in the target table.",
     '',
     "Where the bundle's bytes come from (an esbuild build with the stack's bundling options and a metafile):",
     '',
     table(['package', 'bytes in bundle', 'share'], composition),
     ...(result.notes.length > 0 ? ['', ...result.notes.map((note) => `Note: ${note}`)] : []),
   ].join('\n');
+}
+
+function instancesLine(cost: CostSection): string {
+  const rates = [...new Set(cost.estimates.map((estimate) => estimate.requestsPerSecond))];
+  return rates
+    .map((rate) => {
+      const workload = workloadFor(rate, cost.measurements, cost.assumptions, PRICES);
+      return `${workload.concurrentInstances} at ${fmt(rate, 0)} req/s`;
+    })
+    .join(', ');
 }
 
 function costSection(cost: CostSection): string {
@@ -239,7 +283,9 @@ function costSection(cost: CostSection): string {
     'From this run:',
     `- Lambda CPU per request (deployed telemetry, 10 events): ${fmt(m.handlerCpuUs, 0)} µs on this machine; at ${m.memoryMb} MB (the stack's default, from the template) Lambda gives ${fmt((100 * m.memoryMb) / 1769, 0)} % of a vCPU, so ×${fmt(1769 / m.memoryMb, 2)}; plus the PutRecords round trip (${a.putRecordsWaitMs} ms, assumed) → **${w.billedMsPerRequest} ms billed** (1 ms granularity).`,
     `- Kinesis record per 2 KB request: ${fmt(m.recordBytes, 0)} B (measured envelope + the body as an escaped JSON string); archive gzip ratio ${fmt(m.archiveGzipRatio, 3)} (measured on distinct records).`,
-    `- Logs per request: ${fmt(m.functionLogBytes, 0)} B from the function (measured: the EMF metrics blob at the default level) + ${a.platformLogBytes} B of Lambda START/END/REPORT lines (assumed), ${a.platformLogEvents + m.functionLogEvents} events.`,
+    `- Logs: the function writes ${fmt(m.functionLogBytes, 2)} B per successful request (measured in real time) and one EMF metrics document of ${fmt(m.metricsLineBytes, 0)} B (measured) every ${m.metricsFlushSeconds} s per instance. ` +
+      `Instances = requests/s × billed duration (Little's law), rounded up, at least ${a.minInstances}: ${instancesLine(cost)}. ` +
+      `Lambda's START/END/REPORT lines: ${platformLinesLogged(m.systemLogLevel) ? `${a.platformLogBytes} B in ${a.platformLogEvents} events per request (assumed)` : '0 B'} — the template's \`LoggingConfig.SystemLogLevel\` is ${m.systemLogLevel === null ? 'not set (Lambda default INFO: lines written)' : `\`${m.systemLogLevel}\``}. Each log event also carries ${PRICES.cloudWatchLogs.perEventOverheadBytes} B of billed overhead.`,
     `- Assumed: ${a.requestHeaderBytes} B request headers, ${a.responseBytes} B response (ALB processed bytes); ALB: ${a.newConnectionsPerRequest} new connection per request (no reuse: conservative), ${a.connectionSeconds} s each; provisioned streams sized for ≤ ${fmt(100 * a.shardUtilisation, 0)} % of shard capacity; Firehose buffering ${a.firehoseBufferSeconds} s / ${fmt(a.firehoseBufferBytes / 1024 / 1024, 0)} MiB (the stack's defaults); S3 holds one month of archive in Standard.`,
     '- Not included: free tiers, data transfer, the CloudWatch dashboard, alarms and custom-metric charges, Glue/Athena queries, Lambda INIT billing of cold starts (rare at steady load).',
     '',

@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   albLcus,
   billedDurationMs,
+  type CostMeasurements,
+  concurrentInstances,
+  DEFAULT_ASSUMPTIONS,
   estimateMonthlyCost,
   GB,
+  platformLinesLogged,
   provisionedShards,
   roundedUnits,
   SECONDS_PER_MONTH,
   tieredCost,
   type Workload,
+  workloadFor,
 } from '../../../scripts/bench/cost-model';
 import { PRICES, type Prices } from '../../../scripts/bench/prices';
 
@@ -24,6 +29,9 @@ const workload = (overrides: Partial<Workload> = {}): Workload => ({
   memoryMb: 512,
   logBytesPerRequest: 600,
   logEventsPerRequest: 4,
+  concurrentInstances: 1,
+  instanceLogLineBytes: 400,
+  instanceLogLinesPerHour: 0,
   newConnectionsPerRequest: 1,
   connectionSeconds: 5,
   firehoseBufferSeconds: 300,
@@ -166,10 +174,70 @@ describe('monthly cost of one configuration', () => {
     expect(estimateMonthlyCost('function-url', 'on-demand', workload(), cheap).items.logs).toBe(0);
   });
 
+  it('bills one periodic line per instance on top of the per-request lines', () => {
+    const quiet = workload({ logBytesPerRequest: 0, logEventsPerRequest: 0 });
+    expect(estimateMonthlyCost('function-url', 'on-demand', quiet, PRICES).items.logs).toBe(0);
+    // 3 instances × 60 lines an hour × 730 h × (400 B + 26 B overhead).
+    const periodic = workload({
+      logBytesPerRequest: 0,
+      logEventsPerRequest: 0,
+      concurrentInstances: 3,
+      instanceLogLinesPerHour: 60,
+    });
+    const gb = (3 * 60 * 730 * (400 + 26)) / GB;
+    expect(estimateMonthlyCost('function-url', 'on-demand', periodic, PRICES).items.logs).toBeCloseTo(
+      gb * 0.5,
+      10,
+    );
+  });
+
   it('adds the items up to the total', () => {
     const estimate = estimateMonthlyCost('alb', 'provisioned', workload(), PRICES);
     const sum = Object.values(estimate.items).reduce((total, value) => total + value, 0);
     expect(estimate.total).toBeCloseTo(sum, 10);
     expect(estimate.total).toBeGreaterThan(0);
+  });
+});
+
+describe('workload from measurements', () => {
+  const measured: CostMeasurements = {
+    handlerCpuUs: 100,
+    recordBytes: 3000,
+    archiveGzipRatio: 0.1,
+    functionLogBytes: 0,
+    functionLogEvents: 0,
+    metricsLineBytes: 400,
+    metricsFlushSeconds: 60,
+    memoryMb: 512,
+    systemLogLevel: 'WARN',
+  };
+
+  it("drops the platform lines at system log level WARN and keeps them at Lambda's default", () => {
+    expect(platformLinesLogged('WARN')).toBe(false);
+    expect(platformLinesLogged('ERROR')).toBe(false);
+    expect(platformLinesLogged('INFO')).toBe(true);
+    expect(platformLinesLogged(null)).toBe(true);
+    const quiet = workloadFor(100, measured, DEFAULT_ASSUMPTIONS, PRICES);
+    expect(quiet.logBytesPerRequest).toBe(0);
+    expect(quiet.logEventsPerRequest).toBe(0);
+    const chatty = workloadFor(100, { ...measured, systemLogLevel: null }, DEFAULT_ASSUMPTIONS, PRICES);
+    expect(chatty.logBytesPerRequest).toBe(DEFAULT_ASSUMPTIONS.platformLogBytes);
+    expect(chatty.logEventsPerRequest).toBe(DEFAULT_ASSUMPTIONS.platformLogEvents);
+  });
+
+  it('counts instances as rate × billed duration, at least one, each writing a line a flush interval', () => {
+    expect(concurrentInstances(10, 11, 1)).toBe(1);
+    expect(concurrentInstances(100, 11, 1)).toBe(2);
+    expect(concurrentInstances(1000, 11, 1)).toBe(11);
+    const at1000 = workloadFor(1000, measured, DEFAULT_ASSUMPTIONS, PRICES);
+    expect(at1000.billedMsPerRequest).toBe(11);
+    expect(at1000.concurrentInstances).toBe(11);
+    expect(at1000.instanceLogLinesPerHour).toBe(60);
+    expect(at1000.instanceLogLineBytes).toBe(400);
+    // Flushing at every request (interval 0) is per-request volume, measured as such: no periodic line.
+    expect(
+      workloadFor(1000, { ...measured, metricsFlushSeconds: 0 }, DEFAULT_ASSUMPTIONS, PRICES)
+        .instanceLogLinesPerHour,
+    ).toBe(0);
   });
 });
