@@ -158,6 +158,7 @@ export const contextSchema = z.object({
     z.string().regex(/^(?!none$)[A-Za-z0-9]+$/i, 'a JWS algorithm name; "none" is never allowed'),
   ),
   authClockSkewSeconds: integer(0, 600),
+  authJwksTimeoutMs: integer(100, 10_000),
   alarms: flag(),
   alarmEmail: z.preprocess(blank, z.email('must be an e-mail address').optional()),
   logRetentionDays: z.preprocess(
@@ -200,6 +201,7 @@ const JWT_ONLY_KEYS = [
   'authSecretArn',
   'authAlgorithms',
   'authClockSkewSeconds',
+  'authJwksTimeoutMs',
 ] as const;
 
 /** Rules that span keys; each issue names the key to change. */
@@ -385,6 +387,7 @@ function jwtAuth(c: CollectorContext): JwtAuthSettings | undefined {
     secretArn: c.authSecretArn,
     algorithms: c.authAlgorithms,
     clockSkewSeconds: c.authClockSkewSeconds,
+    jwksTimeoutMs: c.authJwksTimeoutMs,
   };
 }
 

@@ -30,6 +30,8 @@ export interface JwtAuthSettings {
   readonly algorithms?: readonly string[];
   /** @default 60 */
   readonly clockSkewSeconds?: number;
+  /** Timeout of one JWKS request, in ms. @default 2000 */
+  readonly jwksTimeoutMs?: number;
 }
 
 export interface IngestionFunctionProps {
@@ -162,6 +164,7 @@ export class IngestionFunction extends Construct {
         CLICKSTREAM_AUTH_SECRET_ARN: auth.secretArn ?? '',
         CLICKSTREAM_AUTH_ALGORITHMS: (auth.algorithms ?? []).join(','),
         CLICKSTREAM_AUTH_CLOCK_SKEW_SECONDS: String(auth.clockSkewSeconds ?? 60),
+        CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS: String(auth.jwksTimeoutMs ?? 2_000),
       });
     }
 

@@ -31,6 +31,7 @@ export const CONFIGURATIONS = {
     authIssuer: 'https://issuer.example.com',
     authAudience: 'clickstream',
     authSecretArn: JWT_SECRET_ARN,
+    authJwksTimeoutMs: '1500',
     reservedConcurrency: '50',
     lambdaMemoryMb: '1024',
     logRetentionDays: '90',
