@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { decodeRecordEvents } from './record-schema';
 
 /** Reads back what reached the emulators, the way a downstream consumer would. */
 
@@ -83,8 +84,5 @@ export async function readObjects(
 
 /** The events a record carries, whatever its encoding (plain JSON or base64 gzip text). */
 export function eventsOfRecord(record: Record<string, unknown>): Array<Record<string, unknown>> {
-  const data = String(record.data);
-  const json =
-    record.compression === 'gzip' ? gunzipSync(Buffer.from(data, 'base64')).toString('utf8') : data;
-  return JSON.parse(json);
+  return decodeRecordEvents(record) as Array<Record<string, unknown>>;
 }
