@@ -1,18 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests never reach AWS: the emulators accept these credentials (s3rver only this pair), no test
+// waits on a credentials provider, and no EMF blobs or log lines clutter the output.
+// Shared with vitest.browser.config.ts.
+export const TEST_PROCESS_ENV = {
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+};
+
 // `npm test` runs every project below; the browser suite has its own config (vitest.browser.config.ts).
 export default defineConfig({
   test: {
-    // Keep test output readable: no EMF blobs or per-request log lines unless a test asks for them.
-    // Tests never reach AWS: the emulators accept these (s3rver only this pair), and no test waits
-    // on a credentials provider.
-    env: {
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_REGION: 'us-east-1',
-    },
+    env: TEST_PROCESS_ENV,
     projects: [
       {
         test: {
