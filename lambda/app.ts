@@ -1,12 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type Authenticator, createAuthenticator } from './access/auth';
+import { retryingAuthenticator } from './access/auth';
 import { createCorsPolicy } from './access/cors';
-import { type CollectorConfig, ConfigError } from './config';
+import type { CollectorConfig } from './config';
 import { createCollector } from './core/collect';
-import { BadRequestError, ServiceUnavailableError } from './core/errors';
+import { BadRequestError } from './core/errors';
 import type { RequestOutcome } from './core/outcome';
+import type { Authenticator, ObjectStore, StreamSink } from './core/ports';
 import { errorResponse } from './core/responses';
 import {
   type LambdaHttpEvent,
@@ -18,7 +19,6 @@ import { createTelemetry, logOutcome, OutcomeMetrics, type Telemetry } from './o
 import { createKinesisClient, createS3Client } from './sinks/aws-clients';
 import { KinesisStream } from './sinks/kinesis-stream';
 import { S3ObjectStore } from './sinks/s3-object-store';
-import type { ObjectStore, StreamSink } from './sinks/sink';
 
 export interface HandlerOptions {
   /** Called once per request after the response is decided (the local server prints a line from it). */
@@ -32,47 +32,6 @@ export interface HandlerOptions {
 
 export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-/**
- * An authenticator that is built on first use and rebuilt after a failure. Only a secret that
- * cannot be fetched right now gets here (configuration faults fail the start, see
- * `prepareAuthenticator`): requests that need auth get a 503, so the client keeps its data and
- * retries, and the next request tries again.
- */
-function retryingAuthenticator(config: CollectorConfig): Authenticator {
-  let pending: Promise<Authenticator> | undefined;
-  return {
-    async authenticate(request, appId) {
-      pending ??= createAuthenticator(config.auth, { retryAfterSeconds: config.retryAfterSeconds });
-      let authenticator: Authenticator;
-      try {
-        authenticator = await pending;
-      } catch (error) {
-        pending = undefined;
-        if (error instanceof ConfigError) throw error;
-        throw new ServiceUnavailableError(
-          'auth_unavailable',
-          'Authentication is unavailable; retry later',
-          config.retryAfterSeconds,
-        );
-      }
-      await authenticator.authenticate(request, appId);
-    },
-  };
-}
-
-/**
- * Builds the authenticator at cold start (fetching its secret, if any). A configuration fault
- * fails the start like any bad configuration; a secret that cannot be fetched yet does not.
- */
-export async function prepareAuthenticator(config: CollectorConfig): Promise<Authenticator> {
-  try {
-    return await createAuthenticator(config.auth, { retryAfterSeconds: config.retryAfterSeconds });
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    return retryingAuthenticator(config);
-  }
-}
-
 /** Builds the middy Lambda handler (all four event shapes) wired to the AWS sinks of `config`. */
 export function buildHandler(config: CollectorConfig, options: HandlerOptions = {}): LambdaHttpHandler {
   const telemetry = options.telemetry ?? createTelemetry();
@@ -84,7 +43,7 @@ export function buildHandler(config: CollectorConfig, options: HandlerOptions = 
       options.objects ??
       new S3ObjectStore(createS3Client(config), config.bucket, `${config.fallbackPrefix}_health-check`),
     cors: createCorsPolicy(config.corsOrigins),
-    authenticator: options.authenticator ?? retryingAuthenticator(config),
+    authenticator: options.authenticator ?? retryingAuthenticator(config.auth, config.retryAfterSeconds),
     logger: telemetry.logger,
   });
 

@@ -1,4 +1,5 @@
-import { buildHandler, prepareAuthenticator } from './app';
+import { prepareAuthenticator } from './access/auth';
+import { buildHandler } from './app';
 import { loadConfig } from './config';
 
 /**
@@ -6,4 +7,6 @@ import { loadConfig } from './config';
  * fails the start with a message naming the variable. (Top-level await: the bundle is ESM.)
  */
 const config = loadConfig();
-export const handler = buildHandler(config, { authenticator: await prepareAuthenticator(config) });
+export const handler = buildHandler(config, {
+  authenticator: await prepareAuthenticator(config.auth, config.retryAfterSeconds),
+});

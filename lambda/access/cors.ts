@@ -1,27 +1,12 @@
 import { isIP } from 'node:net';
 import { ConfigError } from '../config';
-import type { HttpRequest } from '../http/http-types';
+import type { CorsDecision, CorsPolicy, HttpRequest } from '../core/ports';
 
 /**
  * CORS for the collect endpoint. Origins are compared as parsed (scheme, host, port) tuples,
  * never with a regular expression over the raw header: CAoA's unanchored regex let
  * `https://example.com.evil.net` through, and that is the bug this module exists not to repeat.
  */
-
-export type CorsDecision =
-  | { readonly kind: 'no-origin' }
-  | { readonly kind: 'allowed'; readonly headers: Readonly<Record<string, string>> }
-  | { readonly kind: 'denied'; readonly origin: string };
-
-export interface CorsPolicy {
-  /** What to do with a request given its `Origin` header. */
-  decide(request: HttpRequest): CorsDecision;
-  /**
-   * Headers for a 204 answer to a preflight (OPTIONS) request from an allowed origin; an empty
-   * object when the origin is absent or not allowed (answer those without CORS headers).
-   */
-  preflightHeaders(request: HttpRequest): Readonly<Record<string, string>>;
-}
 
 export interface CorsOptions {
   /**

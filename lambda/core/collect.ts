@@ -1,9 +1,5 @@
-import type { Authenticator } from '../access/auth';
-import { resolveClientIp } from '../access/client-ip';
-import type { CorsPolicy } from '../access/cors';
 import type { CollectorConfig } from '../config';
-import type { HttpRequest, HttpResponse } from '../http/http-types';
-import type { ObjectStore, StreamSink } from '../sinks/sink';
+import { resolveClientIp } from './client-ip';
 import { decodeBody } from './decode-body';
 import { deliver } from './delivery';
 import {
@@ -16,16 +12,20 @@ import {
 } from './errors';
 import { type InvalidEvent, validateBatch } from './event-schema';
 import type { RequestOutcome } from './outcome';
+import type {
+  Authenticator,
+  CollectorLogger,
+  CorsPolicy,
+  HttpRequest,
+  HttpResponse,
+  ObjectStore,
+  StreamSink,
+} from './ports';
 import { quarantine, type RequestSummary } from './quarantine';
 import { planRecords, type RecordContext } from './record';
 import { newRequestId as randomRequestId } from './request-id';
 import { emptyResponse, errorResponse, jsonResponse } from './responses';
 import { createSinkHealth } from './sink-health';
-
-export interface CollectorLogger {
-  error(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-}
 
 export interface CollectorDeps {
   readonly config: CollectorConfig;

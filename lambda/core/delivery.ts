@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import type { ObjectStore, StreamSink } from '../sinks/sink';
 import { ServiceUnavailableError } from './errors';
 import { hourPartition } from './partition-path';
+import type { ObjectStore, StreamSink } from './ports';
 import type { EncodedRecord } from './record';
 
 export interface DeliveryReport {

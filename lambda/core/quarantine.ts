@@ -1,6 +1,6 @@
-import type { ObjectStore } from '../sinks/sink';
 import type { InvalidEvent } from './event-schema';
 import { hourPartition } from './partition-path';
+import type { ObjectStore } from './ports';
 
 /**
  * Quarantine objects: what the collector refused to put on the stream, with the reason for each,

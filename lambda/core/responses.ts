@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../http/http-types';
 import { CollectorError } from './errors';
+import type { HttpResponse } from './ports';
 
 type Headers = Readonly<Record<string, string>>;
 

@@ -1,4 +1,4 @@
-import type { ObjectStore, StreamSink } from '../sinks/sink';
+import type { ObjectStore, StreamSink } from './ports';
 
 export interface SinkHealth {
   /** `ok`: both sinks work; `degraded`: data is still accepted through one; `unavailable`: it is not. */

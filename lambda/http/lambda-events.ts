@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { EndpointKind, HttpRequest, HttpResponse } from './http-types';
+import type { EndpointKind, HttpRequest, HttpResponse } from '../core/ports';
 
 /**
  * Translates the four Lambda HTTP event shapes into `HttpRequest`, and a `HttpResponse` back into

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore, StoredObject } from './sink';
+import type { ObjectStore, StoredObject } from '../core/ports';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(

@@ -2,21 +2,12 @@ import { errors, type JWSAlgorithm, type JWTVerifyGetKey, type JWTVerifyOptions,
 import type { AuthConfig } from '../../config';
 import { ConfigError } from '../../config';
 import { ForbiddenError, ServiceUnavailableError } from '../../core/errors';
-import type { HttpRequest } from '../../http/http-types';
+import type { Authenticator } from '../../core/ports';
 import { type KeySourceKind, resolveAlgorithms } from './algorithms';
 import { createJwksKeySource, JwksUnavailableError } from './jwks-key-source';
 import { createPublicKeySource } from './public-key-source';
 import { fetchSecretString } from './secrets-manager';
 import { extractToken } from './token';
-
-export interface Authenticator {
-  /**
-   * Resolves when the request may proceed for `appId`; otherwise throws `ForbiddenError`
-   * (403: no, malformed, expired or invalid token) or `ServiceUnavailableError` (503: the key
-   * needed to judge the token cannot be fetched right now).
-   */
-  authenticate(request: HttpRequest, appId: string): Promise<void>;
-}
 
 export interface AuthenticatorDeps {
   /** Reads the shared secret's SecretString. @default GetSecretValue via the AWS SDK */

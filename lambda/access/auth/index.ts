@@ -1,3 +1,4 @@
-export type { Authenticator, AuthenticatorDeps } from './authenticator';
+export type { AuthenticatorDeps } from './authenticator';
 export { createAuthenticator } from './authenticator';
 export { resetJwksCache } from './jwks-key-source';
+export { prepareAuthenticator, retryingAuthenticator } from './prepare';

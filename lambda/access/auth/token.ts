@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../../http/http-types';
+import type { HttpRequest } from '../../core/ports';
 
 /**
  * Finds the caller's token without judging it beyond its shape: an explicit

@@ -1,8 +1,9 @@
 import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Authenticator, createAuthenticator, resetJwksCache } from '../../../lambda/access/auth';
+import { createAuthenticator, resetJwksCache } from '../../../lambda/access/auth';
 import type { AuthenticatorDeps } from '../../../lambda/access/auth/authenticator';
 import type { AuthConfig } from '../../../lambda/config';
+import type { Authenticator } from '../../../lambda/core/ports';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server';
 import {
   authConfig,

@@ -1,8 +1,8 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Authenticator, createAuthenticator } from '../../../lambda/access/auth';
+import { createAuthenticator } from '../../../lambda/access/auth';
 import { ForbiddenError, ServiceUnavailableError } from '../../../lambda/core/errors';
-import type { HttpRequest } from '../../../lambda/http/http-types';
+import type { Authenticator, HttpRequest } from '../../../lambda/core/ports';
 import {
   AUDIENCE,
   authConfig,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { base64url, type CryptoKey, type JWTPayload, SignJWT } from 'jose';
 import type { AuthConfig } from '../../../lambda/config';
-import type { HttpRequest } from '../../../lambda/http/http-types';
+import type { HttpRequest } from '../../../lambda/core/ports';
 
 /** Shared by the access unit tests and the JWKS integration tests. */
 

@@ -1,6 +1,6 @@
 import { exportSPKI, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareAuthenticator } from '../../../lambda/app';
+import { prepareAuthenticator } from '../../../lambda/access/auth';
 import { ConfigError } from '../../../lambda/config';
 import { sampleEvent, testConfig } from '../../support/events';
 import { memoryCollector } from '../../support/memory-collector';
@@ -72,6 +72,8 @@ describe('collect with auth on', () => {
 
   it('fails the cold start on an auth configuration fault', async () => {
     const config = testConfig({ ...authEnv, CLICKSTREAM_AUTH_PUBLIC_KEY: 'not a key' });
-    await expect(prepareAuthenticator(config)).rejects.toBeInstanceOf(ConfigError);
+    await expect(prepareAuthenticator(config.auth, config.retryAfterSeconds)).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 });

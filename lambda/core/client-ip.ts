@@ -1,5 +1,5 @@
-import type { HttpRequest } from '../http/http-types';
 import { parseIpLiteral, truncateIp } from './ip-address';
+import type { HttpRequest } from './ports';
 
 export type IpPolicy = 'first-forwarded' | 'trusted-hop';
 export type IpAnonymization = 'keep' | 'truncate' | 'drop';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveClientIp } from '../../../lambda/access/client-ip';
-import type { EndpointKind } from '../../../lambda/http/http-types';
-import { httpRequest } from './fixtures';
+import { resolveClientIp } from '../../../lambda/core/client-ip';
+import type { EndpointKind } from '../../../lambda/core/ports';
+import { httpRequest } from '../access/fixtures';
 
 function request(
   forwardedFor: string | undefined,
