@@ -4,11 +4,11 @@ import type { Context } from 'aws-lambda';
 import { retryingAuthenticator } from './access/auth';
 import { createCorsPolicy } from './access/cors';
 import type { CollectorConfig } from './config';
-import { createCollector } from './core/collect';
 import { BadRequestError } from './core/errors';
 import type { RequestOutcome } from './core/outcome';
 import type { Authenticator, ObjectStore, StreamSink } from './core/ports';
 import { errorResponse } from './core/responses';
+import { createCollector } from './core/router';
 import {
   type LambdaHttpEvent,
   toHttpRequest,

@@ -54,9 +54,14 @@ const envSchema = z.object({
   CLICKSTREAM_ARCHIVE_BUCKET: z.string().check(z.minLength(1, 'required')),
   CLICKSTREAM_FALLBACK_PREFIX: text('fallback/'),
   CLICKSTREAM_QUARANTINE_PREFIX: text('quarantine/'),
-  CLICKSTREAM_MAX_BODY_BYTES: int(MIB, 1, 10 * MIB),
+  // The web SDK cuts batches at 512 K UTF-16 units, up to ~1.5 MB of UTF-8 for CJK text: 2 MiB
+  // takes any batch it builds. (An ALB passes at most 1 MB to Lambda; the stack sets that there.)
+  CLICKSTREAM_MAX_BODY_BYTES: int(2 * MIB, 1, 10 * MIB),
   CLICKSTREAM_MAX_DECOMPRESSED_BYTES: int(8 * MIB, 1, 64 * MIB),
   CLICKSTREAM_MAX_RECORD_BYTES: int(MIB, 16 * 1024, 10 * MIB),
+  // SDKs send at most 100 events a request; far more is abuse, refused before it is parsed.
+  CLICKSTREAM_MAX_EVENTS_PER_REQUEST: int(10_000, 1, 100_000),
+  CLICKSTREAM_VALIDATION_MODE: oneOf(['lenient', 'strict'], 'lenient'),
   CLICKSTREAM_KINESIS_RETRY_BUDGET_MS: int(2_500, 0, 60_000),
   CLICKSTREAM_SINK_CONNECT_TIMEOUT_MS: int(1_000, 50, 30_000),
   CLICKSTREAM_SINK_REQUEST_TIMEOUT_MS: int(2_000, 50, 60_000),
@@ -110,6 +115,9 @@ export interface CollectorConfig {
   readonly maxBodyBytes: number;
   readonly maxDecompressedBytes: number;
   readonly maxRecordBytes: number;
+  readonly maxEventsPerRequest: number;
+  /** `lenient`: what the downstream processing needs; `strict`: the API document's limits too. */
+  readonly validationMode: 'lenient' | 'strict';
   readonly kinesisRetryBudgetMs: number;
   readonly sinkConnectTimeoutMs: number;
   readonly sinkRequestTimeoutMs: number;
@@ -177,6 +185,8 @@ export function parseConfig(environment: Readonly<Record<string, string | undefi
     maxBodyBytes: env.CLICKSTREAM_MAX_BODY_BYTES,
     maxDecompressedBytes: env.CLICKSTREAM_MAX_DECOMPRESSED_BYTES,
     maxRecordBytes: env.CLICKSTREAM_MAX_RECORD_BYTES,
+    maxEventsPerRequest: env.CLICKSTREAM_MAX_EVENTS_PER_REQUEST,
+    validationMode: env.CLICKSTREAM_VALIDATION_MODE,
     kinesisRetryBudgetMs: env.CLICKSTREAM_KINESIS_RETRY_BUDGET_MS,
     sinkConnectTimeoutMs: env.CLICKSTREAM_SINK_CONNECT_TIMEOUT_MS,
     sinkRequestTimeoutMs: env.CLICKSTREAM_SINK_REQUEST_TIMEOUT_MS,

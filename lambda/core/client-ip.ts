@@ -21,9 +21,13 @@ function sourceIp(request: HttpRequest): string | null {
  * which is why 'trusted-hop' exists.
  */
 function firstForwarded(request: HttpRequest): string | null {
-  const first = forwardedFor(request)[0];
-  const parsed = first === undefined ? null : parseIpLiteral(first);
-  return parsed ?? sourceIp(request);
+  // An entry that is no address (`unknown`, an obfuscated RFC 7239 name, junk) is skipped: the next
+  // one is the nearest real address to the client, and behind an ALB there is no source IP to use.
+  for (const entry of forwardedFor(request)) {
+    const parsed = parseIpLiteral(entry);
+    if (parsed !== null) return parsed;
+  }
+  return sourceIp(request);
 }
 
 /**
@@ -41,17 +45,23 @@ function trustedHop(request: HttpRequest): string | null {
   return sourceIp(request);
 }
 
+/** What the record's `ip` holds when no address is known or the policy drops it. */
+export const NO_IP = '';
+
 /**
- * The client IP to write into the record's `ip` field, already anonymised as configured.
- * Returns null when no address is known or when the policy drops it.
+ * The client IP to write into the record's `ip` field, already anonymised as configured. Always a
+ * string, `NO_IP` when no address is known or the policy drops it: the downstream IP enrichment
+ * looks addresses up in a cache that fails on null. An address is at most 45 characters (the
+ * longest IPv6 text form); a zone index (`fe80::1%eth0`) names an interface of the sender, not an
+ * address, and is never written.
  */
 export function resolveClientIp(
   request: HttpRequest,
   policy: IpPolicy,
   anonymization: IpAnonymization,
-): string | null {
-  if (anonymization === 'drop') return null;
+): string {
+  if (anonymization === 'drop') return NO_IP;
   const ip = policy === 'trusted-hop' ? trustedHop(request) : firstForwarded(request);
-  if (ip === null) return null;
-  return anonymization === 'truncate' ? truncateIp(ip) : ip;
+  if (ip === null) return NO_IP;
+  return (anonymization === 'truncate' ? truncateIp(ip) : ip) ?? NO_IP;
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { ServiceUnavailableError } from './errors';
 import { hourPartition } from './partition-path';
 import type { ObjectStore, StreamSink } from './ports';
-import type { EncodedRecord } from './record';
+import type { EncodedRecord } from './records/record';
 
 export interface DeliveryReport {
   readonly toStream: number;

@@ -21,7 +21,9 @@ export function parseIpLiteral(raw: string): string | null {
     const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(candidate);
     if (v4WithPort?.[1] !== undefined) candidate = v4WithPort[1];
   }
-  return isIP(candidate) === 0 ? null : candidate;
+  // A zone index belongs to the sender's interfaces, not to the address (and is unbounded text).
+  const address = candidate.split('%')[0] ?? '';
+  return isIP(address) === 0 ? null : address;
 }
 
 function parseIpv4(address: string): number[] | null {

@@ -1,4 +1,4 @@
-import type { EncodedRecord } from './record';
+import type { EncodedRecord } from './records/record';
 
 /**
  * The ports of the collector core: everything it needs from the outside world, declared here so

@@ -1,11 +1,15 @@
-import type { InvalidEvent } from './event-schema';
+import { gzipSync } from 'node:zlib';
 import { hourPartition } from './partition-path';
 import type { ObjectStore } from './ports';
+import type { Compression } from './records/record';
 
 /**
- * Quarantine objects: what the collector refused to put on the stream, with the reason for each,
- * so nothing a client sent disappears without a trace. One JSON object per request under
- * `{prefix}year=…/month=…/day=…/hour=…/{rid}.json`.
+ * Quarantine objects: what the collector did not put on the stream, with the reasons, so nothing
+ * a client sent disappears without a trace. One object per request,
+ * `{prefix}year=…/month=…/day=…/hour=…/{rid}.ndjson.gz`: gzip newline-delimited JSON with one line
+ * per quarantined event (its exact text) or per rejected body — a shape that reads as a table.
+ * Each event's text is stored once, and its reasons are bounded, so the object stays within a small
+ * multiple of the body however hostile the body.
  */
 
 export interface RequestSummary {
@@ -14,73 +18,112 @@ export interface RequestSummary {
   readonly receivedAt: number;
   readonly method: string;
   readonly uri: string;
-  readonly ip: string | null;
+  readonly ip: string;
   readonly ua: string | null;
+  readonly compression: Compression;
 }
 
-export type QuarantineEntry =
-  | { readonly kind: 'rejected_body'; readonly code: string; readonly reason: string; readonly body: Buffer }
-  | {
-      readonly kind: 'invalid_events';
-      readonly events: readonly InvalidEvent[];
-      /** The whole request body, kept when an event cannot be serialised on its own. */
-      readonly body: Buffer;
-    };
+export type QuarantineKind = 'invalid_event' | 'oversized_event' | 'rejected_body';
 
-export function quarantineObjectKey(prefix: string, request: RequestSummary): string {
-  return `${prefix}${hourPartition(request.receivedAt)}${request.rid}.json`;
+/** An event kept out of the stream: its position, exact text and why. */
+export interface QuarantinedEvent {
+  readonly kind: 'invalid_event' | 'oversized_event';
+  readonly index: number;
+  readonly text: string;
+  readonly value: unknown;
+  readonly reasons: readonly string[];
 }
 
-export function quarantineDocument(request: RequestSummary, entry: QuarantineEntry): string {
-  const common = {
+export interface RejectedBody {
+  readonly code: string;
+  readonly reason: string;
+  readonly body: Buffer;
+}
+
+/** After this many quarantined events of one request, each further one keeps only its first reason. */
+export const EVENTS_WITH_ALL_REASONS = 100;
+/** Longer ids are cut: they are for finding the event, the text holds the whole of it. */
+const MAX_ID_LENGTH = 128;
+
+// ignoreBOM: a leading byte order mark is part of the bytes to keep.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A string field of the event, when it is one, as a handle for queries. */
+function stringField(value: unknown, field: string): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const candidate: unknown = Reflect.get(value, field);
+  return typeof candidate === 'string' ? candidate.slice(0, MAX_ID_LENGTH) : null;
+}
+
+function common(request: RequestSummary) {
+  return {
     rid: request.rid,
-    appId: request.appId,
+    app_id: request.appId,
     received_at: new Date(request.receivedAt).toISOString(),
+    ingest_time: request.receivedAt,
     method: request.method,
     uri: request.uri,
     ip: request.ip,
     ua: request.ua,
+    compression: request.compression,
   };
-  if (entry.kind === 'rejected_body') {
-    // The raw bytes may be anything (binary, broken UTF-8): base64 keeps them exact.
-    return JSON.stringify({
-      ...common,
-      kind: entry.kind,
-      error: entry.code,
-      reason: entry.reason,
-      body_base64: entry.body.toString('base64'),
-    });
-  }
-  try {
-    return JSON.stringify({
-      ...common,
-      kind: entry.kind,
-      events: entry.events.map((invalid) => ({
-        index: invalid.index,
-        reasons: invalid.reasons,
-        event: invalid.event,
-      })),
-    });
-  } catch {
-    // An event nested too deep for JSON.stringify: keep the reasons and the exact request instead.
-    return JSON.stringify({
-      ...common,
-      kind: entry.kind,
-      events: entry.events.map((invalid) => ({ index: invalid.index, reasons: invalid.reasons })),
-      body_base64: entry.body.toString('base64'),
-    });
-  }
 }
 
-export async function quarantine(
+export function quarantineObjectKey(prefix: string, request: RequestSummary): string {
+  return `${prefix}${hourPartition(request.receivedAt)}${request.rid}.ndjson.gz`;
+}
+
+/** The lines for the events of one request (every line has the same columns). */
+export function eventLines(request: RequestSummary, events: readonly QuarantinedEvent[]): string[] {
+  const shared = common(request);
+  return events.map((event, position) =>
+    JSON.stringify({
+      ...shared,
+      kind: event.kind,
+      index: event.index,
+      event_id: stringField(event.value, 'event_id'),
+      event_type: stringField(event.value, 'event_type'),
+      error: null,
+      reasons: position < EVENTS_WITH_ALL_REASONS ? event.reasons : event.reasons.slice(0, 1),
+      event: event.text,
+      body: null,
+      body_base64: null,
+    }),
+  );
+}
+
+/** The line for a body that could not be read as events; its bytes are kept exactly. */
+export function rejectedBodyLine(request: RequestSummary, rejected: RejectedBody): string {
+  let text: string | null = null;
+  try {
+    text = utf8.decode(rejected.body);
+  } catch {
+    // Not UTF-8: kept as base64 instead.
+  }
+  return JSON.stringify({
+    ...common(request),
+    kind: 'rejected_body',
+    index: null,
+    event_id: null,
+    event_type: null,
+    error: rejected.code,
+    reasons: [rejected.reason],
+    event: null,
+    body: text,
+    body_base64: text === null ? rejected.body.toString('base64') : null,
+  });
+}
+
+export async function storeQuarantine(
   store: ObjectStore,
   prefix: string,
   request: RequestSummary,
-  entry: QuarantineEntry,
+  lines: readonly string[],
 ): Promise<void> {
   await store.put({
     key: quarantineObjectKey(prefix, request),
-    body: quarantineDocument(request, entry),
-    contentType: 'application/json',
+    body: gzipSync(`${lines.join('\n')}\n`),
+    contentType: 'application/x-ndjson',
+    contentEncoding: 'gzip',
   });
 }

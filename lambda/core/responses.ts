@@ -13,6 +13,16 @@ export function jsonResponse(statusCode: number, document: unknown, headers: Hea
   return { statusCode, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(document) };
 }
 
+/**
+ * `/ping` as the original ingestion server's nginx answers it: `{"timestamp": $msec}`, the time in
+ * seconds with a millisecond fraction (always three digits).
+ */
+export function pingResponse(nowMs: number): HttpResponse {
+  const seconds = Math.floor(nowMs / 1_000);
+  const millis = String(nowMs % 1_000).padStart(3, '0');
+  return { statusCode: 200, headers: { ...JSON_TYPE }, body: `{"timestamp": ${seconds}.${millis}}` };
+}
+
 /** The one mapping from errors to HTTP: deliberate errors keep their status, anything else is a 500. */
 export function errorResponse(error: unknown, requestId: string, headers: Headers = {}): HttpResponse {
   if (error instanceof CollectorError) {

@@ -1,6 +1,6 @@
 import { DescribeStreamSummaryCommand, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { StreamPutResult, StreamSink } from '../core/ports';
-import type { EncodedRecord } from '../core/record';
+import type { EncodedRecord } from '../core/records/record';
 
 /** PutRecords limits (per call). */
 export const MAX_RECORDS_PER_CALL = 500;

@@ -1,5 +1,5 @@
 import type { ObjectStore, StoredObject, StreamPutResult, StreamSink } from '../core/ports';
-import type { EncodedRecord } from '../core/record';
+import type { EncodedRecord } from '../core/records/record';
 
 /** An in-memory stream for tests and benchmarks; `refuse` makes it fail records on purpose. */
 export class MemoryStream implements StreamSink {

@@ -1,4 +1,4 @@
-import type { EncodedRecord } from '../../lambda/core/record';
+import type { EncodedRecord } from '../../lambda/core/records/record';
 
 const NEWLINE = 0x0a;
 

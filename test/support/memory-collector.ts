@@ -9,6 +9,7 @@ import {
   normalizeResult,
   type RequestSpec,
 } from './lambda-events';
+import { quarantineLines } from './quarantine';
 
 /** The real middy handler wired to in-memory sinks, plus a way to send it any event shape. */
 export function memoryCollector(env: Record<string, string> = {}, options: HandlerOptions = {}) {
@@ -23,5 +24,11 @@ export function memoryCollector(env: Record<string, string> = {}, options: Handl
   });
   const send = async (spec: RequestSpec, shape: EventShape = 'function-url') =>
     normalizeResult(await handler(lambdaEvent(shape, spec), lambdaContext));
-  return { handler, stream, objects, outcomes, send };
+  /** Every quarantine line stored so far, object by object in key order. */
+  const quarantined = () =>
+    objects
+      .keys('quarantine/')
+      .sort()
+      .flatMap((key) => quarantineLines(objects.objects.get(key)?.body ?? ''));
+  return { handler, stream, objects, outcomes, send, quarantined };
 }

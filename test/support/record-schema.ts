@@ -3,15 +3,13 @@ import { gunzipSync } from 'node:zlib';
 /**
  * Checks a sink record two ways, so client tests can prove that what real clients produce is what
  * downstream readers expect:
- * - `recordContractProblems`: our record contract (DESIGN.md §3) — every field present, with its
- *   type and format; missing values are `null`, never absent.
+ * - `recordContractProblems`: our record contract (README "Record format") — every field present,
+ *   with its type and format; missing values are `null`, never absent; `ip` always a string.
  * - `ingestionSchemaProblems`: the input schema that the original CAoA data processing declares
  *   for these records — strings `date, data, ip, source_type, rid, ua, uri, platform, path, appId,
- *   compression` and longs `ingest_time, client_timestamp, server_ingest_time` — read the way a
- *   typed JSON reader reads it: a string field takes a string or null; a long field takes an
- *   integral number in the int64 range or null, and (string-to-long coercion) a string of decimal
- *   digits in that range. Our contract writes `client_timestamp` as the query's `upload_timestamp`
- *   string, so it passes only through that coercion; a reader without it would see null there.
+ *   compression` and longs `ingest_time, client_timestamp, server_ingest_time` — read the way
+ *   Spark's JSON reader reads it: a string field takes a string or null; a long field takes an
+ *   integral JSON number in the int64 range or null (a string there is read as null).
  * Both return a list of problems (empty when the record is fine), so a failing test names them all.
  */
 
@@ -54,24 +52,16 @@ export const INGESTION_LONG_FIELDS = ['ingest_time', 'client_timestamp', 'server
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const DECIMAL_DIGITS = /^-?\d+$/;
+const MAX_45_CHARACTERS = /^.{0,45}$/;
 const DATE_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 const ISO_UTC_FRACTION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z$/;
 const RID = /^[0-9a-f]{32}$/;
 
-/** The value a long-typed JSON reader with string-to-long coercion gets, or undefined if it rejects it. */
+/** The value a long-typed JSON reader gets, or undefined if it cannot read one (a string, a fraction). */
 export function readAsLong(value: unknown): bigint | null | undefined {
   if (value === null) return null;
-  let parsed: bigint;
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) return undefined;
-    parsed = BigInt(value);
-  } else if (typeof value === 'string') {
-    if (!DECIMAL_DIGITS.test(value)) return undefined;
-    parsed = BigInt(value);
-  } else {
-    return undefined;
-  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) return undefined;
+  const parsed = BigInt(value);
   return parsed >= INT64_MIN && parsed <= INT64_MAX ? parsed : undefined;
 }
 
@@ -98,7 +88,7 @@ function epochMillis(record: SinkRecord, field: string, problems: string[]): voi
   }
 }
 
-/** Problems of a record against DESIGN.md §3. */
+/** Problems of a record against the record contract. */
 export function recordContractProblems(record: SinkRecord): string[] {
   const problems: string[] = [];
   for (const field of CONTRACT_FIELDS) {
@@ -114,15 +104,12 @@ export function recordContractProblems(record: SinkRecord): string[] {
   epochMillis(record, 'ingest_time', problems);
   epochMillis(record, 'server_ingest_time', problems);
   const clientTimestamp = record.client_timestamp;
-  if (
-    clientTimestamp !== null &&
-    (typeof clientTimestamp !== 'string' || !DECIMAL_DIGITS.test(clientTimestamp))
-  ) {
+  if (clientTimestamp !== null && !(Number.isSafeInteger(clientTimestamp) && Number(clientTimestamp) >= 0)) {
     problems.push(
-      `client_timestamp: expected the upload_timestamp digits as a string, or null, got ${JSON.stringify(clientTimestamp)}`,
+      `client_timestamp: expected epoch milliseconds as a JSON number, or null, got ${JSON.stringify(clientTimestamp)}`,
     );
   }
-  stringOrNull(record, 'ip', problems);
+  requiredString(record, 'ip', problems, MAX_45_CHARACTERS);
   stringOrNull(record, 'ua', problems);
   requiredString(record, 'method', problems);
   requiredString(record, 'path', problems);

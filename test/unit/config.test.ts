@@ -10,8 +10,10 @@ describe('parseConfig', () => {
       corsOrigins: [],
       fallbackPrefix: 'fallback/',
       quarantinePrefix: 'quarantine/',
-      maxBodyBytes: 1_048_576,
+      maxBodyBytes: 2_097_152,
       maxRecordBytes: 1_048_576,
+      maxEventsPerRequest: 10_000,
+      validationMode: 'lenient',
       ipPolicy: 'first-forwarded',
       ipAnonymization: 'keep',
     });

@@ -100,7 +100,7 @@ describe('mobile SDK wire format against the local collector', () => {
         data: request.body,
         platform,
         ua: userAgent,
-        client_timestamp: String(uploadTimestamp),
+        client_timestamp: uploadTimestamp,
         uri: request.pathAndQuery,
         ip: '127.0.0.1',
       });
@@ -142,13 +142,11 @@ describe('mobile SDK wire format against the local collector', () => {
     });
   });
 
-  it('writes client_timestamp as the upload_timestamp digit string, which a long-typed reader accepts only by string-to-long coercion', async () => {
+  it('writes client_timestamp as the upload_timestamp number, which the long-typed downstream reader reads as is', async () => {
     const uploadTimestamp = 1_719_469_185_123;
     const response = await post(requestFor('Android', events('Android', 1), { uploadTimestamp }));
     const [record] = await recordsOf([response]);
-    // DESIGN §3 keeps the query's string; the original reader declares a long. Coerced, it is the
-    // same instant; a reader without coercion would read null, which is why this is pinned here.
-    expect(record?.client_timestamp).toBe('1719469185123');
+    expect(record?.client_timestamp).toBe(uploadTimestamp);
     expect(readAsLong(record?.client_timestamp)).toBe(BigInt(uploadTimestamp));
   });
 

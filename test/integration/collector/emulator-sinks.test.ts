@@ -18,6 +18,7 @@ import {
   normalizeResult,
   type RequestSpec,
 } from '../../support/lambda-events';
+import { quarantineLines } from '../../support/quarantine';
 import { CONTRACT_FIELDS } from '../../support/record-schema';
 import { eventsOfRecord, readObjects, readStream } from '../../support/stream-reader';
 
@@ -151,9 +152,9 @@ describe('the Kinesis and S3 adapters', () => {
     const [object] = (await readObjects(emulators.s3Endpoint, emulators.bucket, 'quarantine/')).filter(
       (stored) => stored.key.includes(rid),
     );
-    const stored = JSON.parse(object?.text as string);
-    expect(stored.events[0]).toMatchObject({ index: 1, event: bad });
-    expect(stored.events[0].reasons.join()).toContain('timestamp');
+    const [line] = quarantineLines(object?.text ?? '');
+    expect(line).toMatchObject({ kind: 'invalid_event', index: 1, event: JSON.stringify(bad) });
+    expect(line?.reasons.join()).toContain('timestamp');
   });
 
   it('writes a body it cannot read to the quarantine and answers 400', async () => {
@@ -163,10 +164,9 @@ describe('the Kinesis and S3 adapters', () => {
     const [object] = (await readObjects(emulators.s3Endpoint, emulators.bucket, 'quarantine/')).filter(
       (stored) => stored.key.includes(rid),
     );
-    expect(JSON.parse(object?.text as string)).toMatchObject({
-      kind: 'rejected_body',
-      error: 'invalid_json',
-    });
+    expect(quarantineLines(object?.text ?? '')).toEqual([
+      expect.objectContaining({ kind: 'rejected_body', error: 'invalid_json', body: 'not json at all' }),
+    ]);
   });
 
   it('reports healthy sinks on GET /health?deep=1', async () => {

@@ -117,8 +117,8 @@ describe('the response table through the local HTTP server', () => {
     expect(await errorCode(response)).toBe('method_not_allowed');
   });
 
-  it('413: a raw body over 1,048,576 bytes', async () => {
-    const response = await post('appId=test_app', 'x'.repeat(1_048_577));
+  it('413: a raw body over the 2 MiB default', async () => {
+    const response = await post('appId=test_app', 'x'.repeat(2_097_153));
     expect(response.status).toBe(413);
     expect(await errorCode(response)).toBe('payload_too_large');
   });

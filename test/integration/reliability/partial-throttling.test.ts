@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EncodedRecord } from '../../../lambda/core/record';
+import type { EncodedRecord } from '../../../lambda/core/records/record';
 import { createKinesisClient } from '../../../lambda/sinks/aws-clients';
 import { KinesisStream } from '../../../lambda/sinks/kinesis-stream';
 import { missingEvents, readStreamEvents } from '../../support/delivered-events';

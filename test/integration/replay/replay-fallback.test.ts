@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRecord, type RecordContext } from '../../../lambda/core/record';
+import { buildRecord, type RecordContext } from '../../../lambda/core/records/record';
 import { type Emulators, startEmulators } from '../../../local/emulators';
 import { type ReplayRun, replayFallback } from '../../../scripts/replay-fallback';
 import { useEmulatorCredentials } from '../../support/emulator-credentials';
@@ -29,7 +29,7 @@ function recordLine(rid: string, receivedAt: number): string {
     path: '/collect',
     uri: '/collect?appId=test_app&platform=Web',
     platform: 'Web',
-    clientTimestamp: String(receivedAt - 5),
+    clientTimestamp: receivedAt - 5,
   };
   return JSON.stringify(buildRecord(context, JSON.stringify(sampleBatch(2)), null));
 }

@@ -55,10 +55,9 @@ describe('bad input', () => {
     const response = await send('appId=test_app', deep);
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-clickstream-quarantined']).toBe('1');
-    const [key] = response.collector.objects.keys('quarantine/');
-    const stored = JSON.parse(response.collector.objects.objects.get(key as string)?.body as string);
-    expect(stored.events[0].reasons).toEqual(['nested deeper than 32 levels']);
-    expect(Buffer.from(stored.body_base64, 'base64').toString()).toBe(deep);
+    const [line] = response.collector.quarantined();
+    expect(line?.reasons).toEqual(['nested deeper than 32 levels']);
+    expect(`[${line?.event}]`).toBe(deep);
   });
 
   it('answers 400 to a deeply nested array body', async () => {

@@ -32,9 +32,24 @@ describe('client IP, first-forwarded policy (default)', () => {
     );
   });
 
-  it('falls back to the source IP when the first entry is not an IP', () => {
+  it('skips entries that are not IPs and takes the next real address', () => {
     const ip = resolveClientIp(request('unknown, 203.0.113.7', '198.51.100.4'), 'first-forwarded', 'keep');
+    expect(ip).toBe('203.0.113.7');
+  });
+
+  it('behind an ALB with a garbage first entry, takes the nearest real address instead of none', () => {
+    const ip = resolveClientIp(request('not-an-ip, 203.0.113.7', null, 'alb'), 'first-forwarded', 'keep');
+    expect(ip).toBe('203.0.113.7');
+  });
+
+  it('falls back to the source IP when no entry is an IP', () => {
+    const ip = resolveClientIp(request('unknown, _hidden', '198.51.100.4'), 'first-forwarded', 'keep');
     expect(ip).toBe('198.51.100.4');
+  });
+
+  it('never writes an IPv6 zone index, however long', () => {
+    const ip = resolveClientIp(request(`fe80::1%${'x'.repeat(900)}`, null), 'first-forwarded', 'keep');
+    expect(ip).toBe('fe80::1');
   });
 
   it('strips a port from an IPv4 entry', () => {
@@ -55,12 +70,12 @@ describe('client IP, first-forwarded policy (default)', () => {
     );
   });
 
-  it('answers null when no address is known at all', () => {
-    expect(resolveClientIp(request(undefined, null), 'first-forwarded', 'keep')).toBeNull();
+  it('answers an empty string (never null) when no address is known at all', () => {
+    expect(resolveClientIp(request(undefined, null), 'first-forwarded', 'keep')).toBe('');
   });
 
   it('ignores a source IP that is not an IP literal', () => {
-    expect(resolveClientIp(request(undefined, 'not-an-ip'), 'first-forwarded', 'keep')).toBeNull();
+    expect(resolveClientIp(request(undefined, 'not-an-ip'), 'first-forwarded', 'keep')).toBe('');
   });
 });
 
@@ -128,9 +143,9 @@ describe('client IP anonymisation', () => {
     );
   });
 
-  it('drop writes no address at all', () => {
-    expect(resolveClientIp(request('203.0.113.77', '198.51.100.4'), 'first-forwarded', 'drop')).toBeNull();
-    expect(resolveClientIp(request('203.0.113.77', '198.51.100.4', 'alb'), 'trusted-hop', 'drop')).toBeNull();
+  it('drop writes an empty address, never null', () => {
+    expect(resolveClientIp(request('203.0.113.77', '198.51.100.4'), 'first-forwarded', 'drop')).toBe('');
+    expect(resolveClientIp(request('203.0.113.77', '198.51.100.4', 'alb'), 'trusted-hop', 'drop')).toBe('');
   });
 
   it('truncate of any IPv6 address equals its /48 prefix in the URL standard canonical form', () => {

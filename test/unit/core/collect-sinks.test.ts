@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { sampleBatch, sampleEvent } from '../../support/events';
+import { gzipBase64, sampleBatch, sampleEvent } from '../../support/events';
 import { memoryCollector } from '../../support/memory-collector';
 
 const query = 'appId=test_app&platform=Web&upload_timestamp=1700000000123';
@@ -22,7 +22,7 @@ describe('where accepted data goes', () => {
     expect(record).toMatchObject({
       appId: 'test_app',
       rid: response.headers['x-request-id'],
-      client_timestamp: '1700000000123',
+      client_timestamp: 1700000000123,
     });
     expect(JSON.parse(record.data)).toEqual(events);
     expect(collector.outcomes[0]).toMatchObject({ eventsAccepted: 2, eventsToFallback: 2 });
@@ -42,32 +42,33 @@ describe('where accepted data goes', () => {
     expect((await collector.send({ query, body: 'not json' })).statusCode).toBe(400);
   });
 
-  it('quarantines invalid events with their index, reasons and the request summary', async () => {
+  it('quarantines invalid events with their index, exact text, reasons and the request summary', async () => {
     const collector = memoryCollector();
-    const bad = { event_type: 'x', timestamp: 'soon' };
+    const bad = '{"event_type":"x", "timestamp":"soon", "n":10.0}';
     await collector.send({
       query,
-      body: JSON.stringify([sampleEvent(), bad]),
+      body: `[${JSON.stringify(sampleEvent())},${bad}]`,
       headers: { 'user-agent': 'UA/1' },
     });
     const [key] = collector.objects.keys('quarantine/');
-    expect(key).toMatch(/^quarantine\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[0-9a-f]{32}\.json$/);
-    const stored = JSON.parse(collector.objects.objects.get(key as string)?.body as string);
-    expect(stored).toMatchObject({
-      kind: 'invalid_events',
-      appId: 'test_app',
-      ua: 'UA/1',
-      uri: `/collect?${query}`,
-    });
-    expect(stored.events).toEqual([
-      {
+    expect(key).toMatch(
+      /^quarantine\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[0-9a-f]{32}\.ndjson\.gz$/,
+    );
+    expect(collector.quarantined()).toEqual([
+      expect.objectContaining({
+        kind: 'invalid_event',
+        app_id: 'test_app',
+        ua: 'UA/1',
+        uri: `/collect?${query}`,
         index: 1,
         event: bad,
+        event_type: 'x',
+        event_id: null,
         reasons: expect.arrayContaining([
           expect.stringContaining('timestamp'),
           expect.stringContaining('event_id'),
         ]),
-      },
+      }),
     ]);
   });
 
@@ -88,6 +89,51 @@ describe('where accepted data goes', () => {
     expect(collector.stream.records.length).toBeGreaterThan(1);
     const carried = collector.stream.parsed().flatMap((record) => JSON.parse(record.data as string));
     expect(carried).toEqual(events);
+  });
+
+  it("stores the kept events' exact bytes when one is quarantined, as gzip when the request was gzip", async () => {
+    const collector = memoryCollector();
+    const kept = [
+      '{"event_type":"a","event_id":"1","timestamp":1700000000000,"app_id":"test_app","big":12345678901234567890,"f":10.0,"e":"\\u00e9","z":-0,"x":1e2}',
+    ];
+    const text = `[${kept[0]}, {"event_type":"bad"}]`;
+    const response = await collector.send({ query: `${query}&compression=gzip`, body: gzipBase64(text) });
+    expect(response.headers['x-clickstream-quarantined']).toBe('1');
+    const [record] = collector.stream.parsed();
+    expect(record?.compression).toBe('gzip');
+    expect(gunzipSync(Buffer.from(record?.data as string, 'base64')).toString()).toBe(`[${kept[0]}]`);
+  });
+
+  it('accepts a full web SDK batch of CJK text (512 K UTF-16 units, about 1.5 MB) and splits it into records', async () => {
+    const collector = memoryCollector();
+    const events = sampleBatch(64, { attributes: { text: '漢字かな交じり文'.repeat(1_000) } });
+    const text = JSON.stringify(events);
+    expect(text.length).toBeLessThan(512 * 1024);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1_048_576);
+    const response = await collector.send({ query, body: text });
+    expect(response.statusCode).toBe(200);
+    expect(collector.stream.records.length).toBeGreaterThan(1);
+    expect(collector.stream.parsed().flatMap((record) => JSON.parse(record.data as string))).toEqual(events);
+  });
+
+  it('keeps a rewritten gzip request within 1.5 times its body plus 1 KB on the stream', async () => {
+    const collector = memoryCollector();
+    const events: unknown[] = sampleBatch(100);
+    events.splice(50, 0, { event_type: 'no id' });
+    const body = gzipBase64(JSON.stringify(events));
+    await collector.send({ query: `${query}&compression=gzip`, body });
+    const streamBytes = collector.stream.records.reduce((sum, record) => sum + record.data.length, 0);
+    expect(streamBytes).toBeLessThanOrEqual(1.5 * body.length + 1_024);
+  });
+
+  it('writes an empty ip, never null, when the IP policy drops addresses', async () => {
+    const collector = memoryCollector({ CLICKSTREAM_IP_ANONYMIZATION: 'drop' });
+    await collector.send({
+      query,
+      body: JSON.stringify([sampleEvent()]),
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(collector.stream.parsed()[0]?.ip).toBe('');
   });
 
   it('enriches the record with the client IP from X-Forwarded-For and the user agent', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRecord, type RecordContext } from '../../../lambda/core/record';
+import { buildRecord, type RecordContext } from '../../../lambda/core/records/record';
 import { parseFallbackRecords, splitNdjson } from '../../../scripts/replay/ndjson';
 
 const context: RecordContext = {
@@ -12,7 +12,7 @@ const context: RecordContext = {
   path: '/collect',
   uri: '/collect?appId=test_app',
   platform: 'Web',
-  clientTimestamp: '1719469185000',
+  clientTimestamp: 1719469185000,
 };
 
 const line = (rid: string) => JSON.stringify(buildRecord({ ...context, rid }, '[{"event_id":"e1"}]', null));

@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EncodedRecord } from '../../../lambda/core/record';
+import type { EncodedRecord } from '../../../lambda/core/records/record';
 import { batchForPutRecords, KinesisStream } from '../../../lambda/sinks/kinesis-stream';
 
 const kinesis = mockClient(KinesisClient);

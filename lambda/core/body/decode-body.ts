@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { BadRequestError, PayloadTooLargeError } from './errors';
+import { BadRequestError, PayloadTooLargeError } from '../errors';
 
 /**
- * Turns a request body into the batch of events it carries, enforcing the API's limits before any
+ * Turns a request body into the JSON text of its events, enforcing the API's limits before any
  * work that grows with the input: the raw size first, then a cap on what gzip may inflate to.
+ * (`read-batch.ts` then finds the events in that text.)
  */
 
 export interface BodyLimits {
@@ -23,9 +24,10 @@ export interface DecodeInput {
 }
 
 export interface DecodedBody {
-  readonly events: unknown[];
   /** The body string as the application sent it: what goes into the record's `data`. */
   readonly bodyText: string;
+  /** The JSON text of the events: `bodyText` itself, or what its gzip inflates to. */
+  readonly json: string;
   /** `'gzip'` when `bodyText` is base64 text of gzip bytes (the mobile SDKs' format). */
   readonly compression: 'gzip' | null;
 }
@@ -76,19 +78,6 @@ function verifyHashCode(bytes: Buffer, expected: string | undefined): void {
   }
 }
 
-function parseEvents(json: string): unknown[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new BadRequestError('invalid_json', 'The body is not valid JSON');
-  }
-  if (!Array.isArray(parsed)) {
-    throw new BadRequestError('not_an_array', 'The body must be a JSON array of events');
-  }
-  return parsed;
-}
-
 export function decodeBody(input: DecodeInput, limits: BodyLimits): DecodedBody {
   assertBodySize(input.body, limits);
   const encoding = input.contentEncoding?.trim().toLowerCase();
@@ -105,11 +94,11 @@ export function decodeBody(input: DecodeInput, limits: BodyLimits): DecodedBody 
   }
   const bodyText = decodeUtf8(sent, 'body');
   if (compression === null) {
-    return { events: parseEvents(bodyText), bodyText, compression: null };
+    return { bodyText, json: bodyText, compression: null };
   }
   if (!BASE64_TEXT.test(bodyText)) {
     throw new BadRequestError('invalid_base64', 'compression=gzip needs a base64 text body');
   }
   const inflated = gunzip(Buffer.from(bodyText, 'base64'), limits);
-  return { events: parseEvents(decodeUtf8(inflated, 'decompressed body')), bodyText, compression: 'gzip' };
+  return { bodyText, json: decodeUtf8(inflated, 'decompressed body'), compression: 'gzip' };
 }
