@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { retryingAuthenticator } from './access/auth';
+import { retryingAuthenticator } from './access/auth/prepare';
 import { createCorsPolicy } from './access/cors';
 import type { CollectorConfig } from './config';
 import { BadRequestError } from './core/errors';
@@ -9,14 +7,10 @@ import type { RequestOutcome } from './core/outcome';
 import type { Authenticator, ObjectStore, StreamSink } from './core/ports';
 import { errorResponse } from './core/responses';
 import { createCollector } from './core/router';
-import {
-  type LambdaHttpEvent,
-  toHttpRequest,
-  toLambdaResult,
-  UnsupportedEventError,
-} from './http/lambda-events';
+import { toHttpRequest, toLambdaResult, UnsupportedEventError } from './http/lambda-events';
+import { redactedRequest } from './observability/request-log';
 import { createTelemetry, logOutcome, OutcomeMetrics, type Telemetry } from './observability/telemetry';
-import { createKinesisClient, createS3Client } from './sinks/aws-clients';
+import { createKinesisClient, loadS3Sdk } from './sinks/aws-clients';
 import { KinesisStream } from './sinks/kinesis-stream';
 import { S3ObjectStore } from './sinks/s3-object-store';
 
@@ -32,42 +26,48 @@ export interface HandlerOptions {
 
 export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** Builds the middy Lambda handler (all four event shapes) wired to the AWS sinks of `config`. */
+const UNSUPPORTED_EVENT_SHAPE = { endpoint: 'function-url', multiValueHeaders: false } as const;
+
+/**
+ * The Lambda handler (all four HTTP event shapes) wired to the AWS sinks of `config`. A plain
+ * function rather than a middleware chain: the core already maps every error to its answer, so
+ * the only cross-cutting work left — the logger's Lambda context, metrics, one log line — is three
+ * calls. Powertools' event logging is never used: it would log tokens and cookies; a redacted
+ * request is logged instead when `POWERTOOLS_LOGGER_LOG_EVENT=true`.
+ */
 export function buildHandler(config: CollectorConfig, options: HandlerOptions = {}): LambdaHttpHandler {
   const telemetry = options.telemetry ?? createTelemetry();
+  const { logger } = telemetry;
   const metrics = new OutcomeMetrics(telemetry.metrics, config.metricsFlushSeconds * 1_000);
   const collect = createCollector({
     config,
     stream: options.stream ?? new KinesisStream(createKinesisClient(config), config.streamName),
     objects:
       options.objects ??
-      new S3ObjectStore(createS3Client(config), config.bucket, `${config.fallbackPrefix}_health-check`),
+      new S3ObjectStore(() => loadS3Sdk(config), config.bucket, `${config.fallbackPrefix}_health-check`),
     cors: createCorsPolicy(config.corsOrigins),
     authenticator: options.authenticator ?? retryingAuthenticator(config.auth, config.retryAfterSeconds),
-    logger: telemetry.logger,
+    logger,
   });
 
-  const handle = async (event: LambdaHttpEvent) => {
+  return async (event, context) => {
+    logger.addContext(context);
     let converted: ReturnType<typeof toHttpRequest>;
     try {
       converted = toHttpRequest(event);
     } catch (error) {
       if (!(error instanceof UnsupportedEventError)) throw error;
-      telemetry.logger.error(
+      logger.error(
         'Unsupported event shape: invoke this function through a function URL, API Gateway or an ALB',
       );
       const invalid = new BadRequestError('unsupported_event', 'Not an HTTP event');
-      return toLambdaResult(errorResponse(invalid, ''), {
-        endpoint: 'function-url',
-        multiValueHeaders: false,
-      });
+      return toLambdaResult(errorResponse(invalid, ''), UNSUPPORTED_EVENT_SHAPE);
     }
+    if (config.logRequests) logger.info('request', { request: redactedRequest(converted.request) });
     const { response, outcome } = await collect(converted.request);
     metrics.record(outcome);
-    logOutcome(telemetry.logger, outcome);
+    logOutcome(logger, outcome);
     options.onOutcome?.(outcome);
     return toLambdaResult(response, converted.shape);
   };
-
-  return middy(handle).use(injectLambdaContext(telemetry.logger)) as unknown as LambdaHttpHandler;
 }

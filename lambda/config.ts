@@ -81,6 +81,8 @@ const envSchema = z.object({
   CLICKSTREAM_AUTH_ALGORITHMS: list,
   CLICKSTREAM_AUTH_CLOCK_SKEW_SECONDS: int(60, 0, 600),
   CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS: int(2_000, 100, 10_000),
+  /** Powertools' switch for logging each event; honoured with a redacted request, never the raw event. */
+  POWERTOOLS_LOGGER_LOG_EVENT: oneOf(['true', 'false'], 'false'),
   AWS_REGION: text('us-east-1'),
   /** Set by the local server (or a user) to use a Kinesis/S3-compatible service instead of AWS. */
   AWS_ENDPOINT_URL_KINESIS: z.optional(z.url()),
@@ -127,6 +129,8 @@ export interface CollectorConfig {
   readonly ipPolicy: 'first-forwarded' | 'trusted-hop';
   readonly ipAnonymization: 'keep' | 'truncate' | 'drop';
   readonly auth: AuthConfig;
+  /** Log each request, redacted (POWERTOOLS_LOGGER_LOG_EVENT=true). */
+  readonly logRequests: boolean;
   readonly region: string;
   readonly kinesisEndpoint: string | undefined;
   /** An S3-compatible endpoint; such services (s3rver, MinIO) need path-style addressing. */
@@ -207,6 +211,7 @@ export function parseConfig(environment: Readonly<Record<string, string | undefi
       clockSkewSeconds: env.CLICKSTREAM_AUTH_CLOCK_SKEW_SECONDS,
       jwksTimeoutMs: env.CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS,
     },
+    logRequests: env.POWERTOOLS_LOGGER_LOG_EVENT === 'true',
     region: env.AWS_REGION,
     kinesisEndpoint: env.AWS_ENDPOINT_URL_KINESIS,
     s3Endpoint: env.AWS_ENDPOINT_URL_S3,

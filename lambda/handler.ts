@@ -1,4 +1,4 @@
-import { prepareAuthenticator } from './access/auth';
+import { prepareAuthenticator } from './access/auth/prepare';
 import { buildHandler } from './app';
 import { loadConfig } from './config';
 

@@ -157,7 +157,7 @@ export function toFunctionUrlEvent(
   return event;
 }
 
-/** A Lambda context good enough for middy and the handler; the local run has a 30 s budget. */
+/** A Lambda context good enough for the handler; the local run has a 30 s budget. */
 export function createLocalContext(
   options: { readonly requestId?: string; readonly timeoutMs?: number } = {},
 ): Context {

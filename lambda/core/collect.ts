@@ -1,6 +1,6 @@
 import type { CollectorConfig } from '../config';
 import { type DecodedBody, decodeBody } from './body/decode-body';
-import { readBatch } from './body/read-batch';
+import { type BatchElement, readBatch } from './body/read-batch';
 import { deliver } from './delivery';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError } from './errors';
 import { MAX_EVENT_DEPTH } from './events/event-fields';
@@ -14,7 +14,7 @@ import {
   storeQuarantine,
 } from './quarantine';
 import type { RecordContext } from './records/record';
-import { type KeptEvent, planRecords } from './records/record-plan';
+import { type KeptEvent, planRecords, type RecordPlan } from './records/record-plan';
 import { requestContext } from './request-context';
 
 /**
@@ -38,6 +38,8 @@ export interface JudgedRequest {
   readonly context: RecordContext;
   readonly summary: RequestSummary;
   readonly decoded: DecodedBody;
+  /** Every event of the request, in order. */
+  readonly elements: readonly BatchElement[];
   readonly received: number;
   readonly kept: readonly KeptEvent[];
   readonly invalid: readonly QuarantinedEvent[];
@@ -52,12 +54,18 @@ export interface CollectReport {
   readonly firstReason: string | null;
 }
 
+export interface JudgeOptions {
+  /** Keep a copy of a body that cannot be read (collecting does; validating stores nothing). */
+  readonly keepRejectedBody: boolean;
+}
+
 /** Checks access, then reads and validates the events; throws the `CollectorError` to answer. */
 export async function judgeRequest(
   request: HttpRequest,
   rid: string,
   receivedAt: number,
   deps: PipelineDeps,
+  options: JudgeOptions = { keepRejectedBody: true },
 ): Promise<JudgedRequest> {
   const { config } = deps;
   const appId = request.query.appId;
@@ -70,7 +78,7 @@ export async function judgeRequest(
   const compressionParameter = request.query.compression === 'gzip' ? 'gzip' : null;
   const summary: RequestSummary = { ...context, compression: compressionParameter };
   let decoded: DecodedBody;
-  let elements: ReturnType<typeof readBatch>;
+  let elements: BatchElement[];
   try {
     decoded = decodeBody(
       {
@@ -86,7 +94,9 @@ export async function judgeRequest(
       maxEventDepth: MAX_EVENT_DEPTH,
     });
   } catch (error) {
-    if (error instanceof BadRequestError) await keepRejectedBody(deps, summary, error, request.body);
+    if (error instanceof BadRequestError && options.keepRejectedBody) {
+      await keepRejectedBody(deps, summary, error, request.body);
+    }
     throw error;
   }
 
@@ -106,30 +116,46 @@ export async function judgeRequest(
         reasons,
       });
   }
-  return { context, summary, decoded, received: elements.length, kept, invalid };
+  return { context, summary, decoded, elements, received: elements.length, kept, invalid };
 }
 
-/** Makes the kept events durable (stream, else fallback) and the invalid ones quarantined. */
-export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): Promise<CollectReport> {
-  const { config } = deps;
+export interface StoragePlan {
+  readonly records: RecordPlan['records'];
+  /** Every event kept out of the stream, invalid or too large, in request order. */
+  readonly quarantined: readonly QuarantinedEvent[];
+  readonly oversizedCount: number;
+}
+
+/** The records and the quarantine a judged request would be stored as. */
+export function planStorage(judged: JudgedRequest, maxRecordBytes: number): StoragePlan {
   const plan = planRecords(
     judged.context,
     { text: judged.decoded.bodyText, compression: judged.decoded.compression },
     judged.kept,
     judged.invalid.length === 0,
-    config.maxRecordBytes,
+    maxRecordBytes,
   );
   const oversized: QuarantinedEvent[] = plan.oversized.map((event) => ({
     kind: 'oversized_event',
     index: event.index,
     text: event.text,
     value: undefined,
-    reasons: [`larger than a stream record (${config.maxRecordBytes} bytes)`],
+    reasons: [`larger than a stream record (${maxRecordBytes} bytes)`],
   }));
-  const quarantined = [...judged.invalid, ...oversized].sort((a, b) => a.index - b.index);
+  const quarantined =
+    oversized.length === 0
+      ? judged.invalid
+      : [...judged.invalid, ...oversized].sort((a, b) => a.index - b.index);
+  return { records: plan.records, quarantined, oversizedCount: oversized.length };
+}
+
+/** Makes the kept events durable (stream, else fallback) and the invalid ones quarantined. */
+export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): Promise<CollectReport> {
+  const { config } = deps;
+  const { records, quarantined, oversizedCount } = planStorage(judged, config.maxRecordBytes);
 
   const [delivery] = await Promise.all([
-    deliver(plan.records, judged.context.rid, deps.stream, deps.objects, {
+    deliver(records, judged.context.rid, deps.stream, deps.objects, {
       fallbackPrefix: config.fallbackPrefix,
       retryBudgetMs: config.kinesisRetryBudgetMs,
       retryAfterSeconds: config.retryAfterSeconds,
@@ -138,7 +164,7 @@ export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): P
     quarantined.length > 0 ? keepInvalidEvents(deps, judged.summary, quarantined) : undefined,
   ]);
   return {
-    eventsAccepted: judged.kept.length - oversized.length,
+    eventsAccepted: judged.kept.length - oversizedCount,
     eventsQuarantined: quarantined.length,
     eventsToFallback: delivery.eventsToFallback,
     streamRetries: delivery.streamRetries,

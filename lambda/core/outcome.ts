@@ -1,8 +1,12 @@
+/** Which route answered: collecting, validating (stores nothing), or anything else. */
+export type OutcomeRoute = 'collect' | 'validate' | 'other';
+
 /** What happened to one request: the status answered and what became of its events. */
 export interface RequestOutcome {
+  readonly route: OutcomeRoute;
   readonly statusCode: number;
   readonly requestId: string;
-  /** The query's appId, when there was one. */
+  /** The query's appId, when there was one (cut to 128 characters: it is client text). */
   readonly appId: string | null;
   /** Events now durably in the stream or the S3 fallback. */
   readonly eventsAccepted: number;

@@ -1,7 +1,7 @@
 import type { CollectorConfig } from '../config';
-import { type CollectReport, judgeRequest, type PipelineDeps, storeRequest } from './collect';
+import { type CollectReport, judgeRequest, type PipelineDeps, planStorage, storeRequest } from './collect';
 import { CollectorError, ForbiddenError, MethodNotAllowedError, NotFoundError } from './errors';
-import type { RequestOutcome } from './outcome';
+import type { OutcomeRoute, RequestOutcome } from './outcome';
 import type {
   Authenticator,
   CollectorLogger,
@@ -11,9 +11,11 @@ import type {
   ObjectStore,
   StreamSink,
 } from './ports';
+import { bounded } from './request-context';
 import { newRequestId as randomRequestId } from './request-id';
 import { emptyResponse, errorResponse, jsonResponse, pingResponse } from './responses';
 import { createSinkHealth } from './sink-health';
+import { validationReport } from './validation-report';
 
 export interface CollectorDeps {
   readonly config: CollectorConfig;
@@ -35,6 +37,9 @@ export interface CollectResult {
 export type Collector = (request: HttpRequest) => Promise<CollectResult>;
 
 export const QUARANTINED_HEADER = 'x-clickstream-quarantined';
+/** Appended to the collect path: the same checks, a report instead of storage. */
+export const VALIDATE_SUFFIX = '/validate';
+const MAX_OUTCOME_APP_ID_LENGTH = 128;
 const COLLECT_METHODS = ['POST', 'OPTIONS'];
 const READ_METHODS = ['GET', 'HEAD'];
 const HEALTH_CACHE_MS = 5_000;
@@ -49,8 +54,8 @@ const NOTHING_COLLECTED: CollectReport = {
 
 /**
  * The collector core: one request in, one response and its outcome out. It routes the request
- * (collect path, health, ping), applies CORS, and maps every error to its answer. No middy, no
- * AWS: sinks and access policies are injected through the ports.
+ * (collect, validate, health, ping), applies CORS, and maps every error to its answer. No AWS:
+ * sinks and access policies are injected through the ports.
  */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, logger } = deps;
@@ -58,6 +63,31 @@ export function createCollector(deps: CollectorDeps): Collector {
   const newRequestId = deps.newRequestId ?? randomRequestId;
   const sinkHealth = createSinkHealth(deps.stream, deps.objects, HEALTH_CACHE_MS, now);
   const pipeline: PipelineDeps = { ...deps, now };
+  const validatePath = `${config.collectPath}${VALIDATE_SUFFIX}`;
+
+  /** The collect and validate routes: CORS first, then the method, then the pipeline. */
+  async function routeEvents(
+    request: HttpRequest,
+    route: 'collect' | 'validate',
+    rid: string,
+    receivedAt: number,
+    setReport: (report: CollectReport) => void,
+  ): Promise<HttpResponse> {
+    if (request.method === 'OPTIONS') {
+      return emptyResponse(204, {
+        ...deps.cors.preflightHeaders(request),
+        allow: COLLECT_METHODS.join(', '),
+      });
+    }
+    if (request.method !== 'POST') throw new MethodNotAllowedError(COLLECT_METHODS);
+    if (route === 'collect') {
+      const report = await storeRequest(await judgeRequest(request, rid, receivedAt, pipeline), pipeline);
+      setReport(report);
+      return emptyResponse(200, { [QUARANTINED_HEADER]: String(report.eventsQuarantined) });
+    }
+    const judged = await judgeRequest(request, rid, receivedAt, pipeline, { keepRejectedBody: false });
+    return jsonResponse(200, validationReport(judged, planStorage(judged, config.maxRecordBytes)));
+  }
 
   return async function collect(request) {
     const rid = newRequestId();
@@ -66,22 +96,17 @@ export function createCollector(deps: CollectorDeps): Collector {
     let errorCode: string | null = null;
     let corsHeaders: Readonly<Record<string, string>> = {};
     let response: HttpResponse;
+    const route: OutcomeRoute =
+      request.path === config.collectPath ? 'collect' : request.path === validatePath ? 'validate' : 'other';
     try {
-      if (request.path === config.collectPath) {
+      if (route !== 'other') {
         const cors = deps.cors.decide(request);
         if (cors.kind === 'denied')
           throw new ForbiddenError('origin_not_allowed', 'This origin may not send data');
         if (cors.kind === 'allowed') corsHeaders = cors.headers;
-        if (request.method === 'OPTIONS') {
-          response = emptyResponse(204, {
-            ...deps.cors.preflightHeaders(request),
-            allow: COLLECT_METHODS.join(', '),
-          });
-        } else {
-          if (request.method !== 'POST') throw new MethodNotAllowedError(COLLECT_METHODS);
-          report = await storeRequest(await judgeRequest(request, rid, receivedAt, pipeline), pipeline);
-          response = emptyResponse(200, { [QUARANTINED_HEADER]: String(report.eventsQuarantined) });
-        }
+        response = await routeEvents(request, route, rid, receivedAt, (collected) => {
+          report = collected;
+        });
       } else {
         response = await routeOther(request);
       }
@@ -100,9 +125,11 @@ export function createCollector(deps: CollectorDeps): Collector {
     return {
       response: { ...response, headers },
       outcome: {
+        route,
         statusCode: response.statusCode,
         requestId: rid,
-        appId: request.query.appId ?? null,
+        appId:
+          request.query.appId === undefined ? null : bounded(request.query.appId, MAX_OUTCOME_APP_ID_LENGTH),
         eventsAccepted: report.eventsAccepted,
         eventsQuarantined: report.eventsQuarantined,
         eventsToFallback: report.eventsToFallback,

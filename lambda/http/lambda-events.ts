@@ -65,16 +65,32 @@ function bodyBytes(body: string | null | undefined, isBase64Encoded: boolean): B
   return Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
 }
 
-function isV2(event: LambdaHttpEvent): event is APIGatewayProxyEventV2 {
-  return (event as APIGatewayProxyEventV2).version === '2.0' && 'http' in (event.requestContext ?? {});
+type UnknownRecord = Readonly<Record<string, unknown>>;
+
+const isRecord = (value: unknown): value is UnknownRecord => typeof value === 'object' && value !== null;
+
+/** The request context of an event, if it has one that is an object. */
+function requestContextOf(event: UnknownRecord): UnknownRecord {
+  const context = event.requestContext;
+  return isRecord(context) ? context : {};
 }
 
-function isAlb(event: LambdaHttpEvent): event is ALBEvent {
-  return 'elb' in (event.requestContext ?? {});
+// The guards look at what tells the shapes apart; the services guarantee the rest of each shape.
+function isV2(event: UnknownRecord): event is UnknownRecord & APIGatewayProxyEventV2 {
+  const http = requestContextOf(event).http;
+  return event.version === '2.0' && isRecord(http) && typeof http.method === 'string';
 }
 
-function isRestV1(event: LambdaHttpEvent): event is APIGatewayProxyEvent {
-  return typeof (event as APIGatewayProxyEvent).httpMethod === 'string' && !isAlb(event);
+function isAlb(event: UnknownRecord): event is UnknownRecord & ALBEvent {
+  return 'elb' in requestContextOf(event) && typeof event.httpMethod === 'string';
+}
+
+function isRestV1(event: UnknownRecord): event is UnknownRecord & APIGatewayProxyEvent {
+  return (
+    typeof event.httpMethod === 'string' &&
+    typeof event.path === 'string' &&
+    !('elb' in requestContextOf(event))
+  );
 }
 
 function fromV2(event: APIGatewayProxyEventV2): HttpRequest {
@@ -147,8 +163,8 @@ function fromAlb(event: ALBEvent): HttpRequest {
   };
 }
 
-export function toHttpRequest(event: LambdaHttpEvent): { request: HttpRequest; shape: ResponseShape } {
-  if (event === null || typeof event !== 'object') throw new UnsupportedEventError('not an HTTP event');
+export function toHttpRequest(event: unknown): { request: HttpRequest; shape: ResponseShape } {
+  if (!isRecord(event)) throw new UnsupportedEventError('not an HTTP event');
   if (isV2(event)) {
     const request = fromV2(event);
     return { request, shape: { endpoint: request.endpoint, multiValueHeaders: false } };

@@ -50,6 +50,8 @@ export class OutcomeMetrics {
 
   record(outcome: RequestOutcome): void {
     this.add(`Requests${Math.floor(outcome.statusCode / 100)}xx`, MetricUnit.Count, 1);
+    // Validation calls store nothing; they are counted apart so they never read as traffic lost.
+    this.add('ValidationRequests', MetricUnit.Count, outcome.route === 'validate' ? 1 : 0);
     this.add('BytesIn', MetricUnit.Bytes, outcome.bytesIn);
     this.add('EventsAccepted', MetricUnit.Count, outcome.eventsAccepted);
     this.add('EventsQuarantined', MetricUnit.Count, outcome.eventsQuarantined);

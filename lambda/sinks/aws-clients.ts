@@ -1,9 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent } from 'node:https';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CollectorConfig } from '../config';
+import type { S3Sdk } from './s3-object-store';
 
 /**
  * AWS clients tuned for a request path with a deadline: HTTP/1.1 keep-alive (the Kinesis client's
@@ -31,13 +31,12 @@ export function createKinesisClient(config: CollectorConfig): KinesisClient {
   });
 }
 
-export function createS3Client(config: CollectorConfig): S3Client {
-  return new S3Client({
-    region: config.region,
-    endpoint: config.s3Endpoint,
-    forcePathStyle: config.s3Endpoint !== undefined,
-    // The fallback is the last line before a 503: give it one quick second try of its own.
-    maxAttempts: 2,
-    requestHandler: httpHandler(config),
-  });
+/**
+ * The S3 SDK and a client for the fallback bucket, imported only when first needed. (Through a
+ * module of its own with named imports: a bundler keeps only what that module uses, where a
+ * dynamic import of the SDK itself would keep all of it.)
+ */
+export async function loadS3Sdk(config: CollectorConfig): Promise<S3Sdk> {
+  const { createS3Sdk } = await import('./s3-sdk');
+  return createS3Sdk(config, httpHandler(config));
 }

@@ -11,7 +11,7 @@ import {
 } from './lambda-events';
 import { quarantineLines } from './quarantine';
 
-/** The real middy handler wired to in-memory sinks, plus a way to send it any event shape. */
+/** The real Lambda handler wired to in-memory sinks, plus a way to send it any event shape. */
 export function memoryCollector(env: Record<string, string> = {}, options: HandlerOptions = {}) {
   const stream = new MemoryStream();
   const objects = new MemoryObjectStore();

@@ -2,7 +2,16 @@ import type { AuthConfig } from '../../config';
 import { ConfigError } from '../../config';
 import { ServiceUnavailableError } from '../../core/errors';
 import type { Authenticator } from '../../core/ports';
-import { createAuthenticator } from './authenticator';
+
+/** With auth off, every request may proceed. */
+const OPEN: Authenticator = { authenticate: async () => {} };
+
+/** jose and the key sources are loaded only by deployments that turn JWT auth on. */
+async function buildAuthenticator(auth: AuthConfig, retryAfterSeconds: number): Promise<Authenticator> {
+  if (auth.mode === 'none') return OPEN;
+  const { createAuthenticator } = await import('./authenticator');
+  return createAuthenticator(auth, { retryAfterSeconds });
+}
 
 /**
  * An authenticator that is built on first use and rebuilt after a failure. Only a secret that
@@ -11,10 +20,11 @@ import { createAuthenticator } from './authenticator';
  * retries, and the next request tries again.
  */
 export function retryingAuthenticator(auth: AuthConfig, retryAfterSeconds: number): Authenticator {
+  if (auth.mode === 'none') return OPEN;
   let pending: Promise<Authenticator> | undefined;
   return {
     async authenticate(request, appId) {
-      pending ??= createAuthenticator(auth, { retryAfterSeconds });
+      pending ??= buildAuthenticator(auth, retryAfterSeconds);
       let authenticator: Authenticator;
       try {
         authenticator = await pending;
@@ -41,7 +51,7 @@ export async function prepareAuthenticator(
   retryAfterSeconds: number,
 ): Promise<Authenticator> {
   try {
-    return await createAuthenticator(auth, { retryAfterSeconds });
+    return await buildAuthenticator(auth, retryAfterSeconds);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     return retryingAuthenticator(auth, retryAfterSeconds);

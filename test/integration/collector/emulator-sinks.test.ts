@@ -169,6 +169,19 @@ describe('the Kinesis and S3 adapters', () => {
     ]);
   });
 
+  it('validates a request without storing anything on the stream or in the bucket', async () => {
+    const response = await handlerWith()({
+      path: '/collect/validate',
+      query: 'appId=test_app',
+      body: JSON.stringify([sampleEvent(), { event_type: 'broken' }]),
+    });
+    expect(JSON.parse(response.body)).toMatchObject({ received: 2, accepted: 1, quarantined: 1 });
+    const rid = response.headers['x-request-id'] as string;
+    expect(await recordWithRid(rid)).toEqual([]);
+    const objects = await readObjects(emulators.s3Endpoint, emulators.bucket, '');
+    expect(objects.filter((stored) => stored.key.includes(rid))).toEqual([]);
+  });
+
   it('reports healthy sinks on GET /health?deep=1', async () => {
     const response = await handlerWith()({ method: 'GET', path: '/health', query: 'deep=1' });
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', stream: 'ok', bucket: 'ok' });

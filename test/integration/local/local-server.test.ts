@@ -34,6 +34,7 @@ describe('local HTTP adapter', () => {
       buildHandler: (_config, options) => async (event, context) => {
         const result = await handler(event, context);
         options.onOutcome?.({
+          route: 'collect',
           statusCode: 200,
           requestId: 'feedfacefeedfacefeedfacefeedface',
           appId: 'test_app',

@@ -3,6 +3,7 @@ import type { RequestOutcome } from '../../../lambda/core/outcome';
 import { formatRequestLine } from '../../../local/request-line';
 
 const outcome: RequestOutcome = {
+  route: 'collect',
   statusCode: 200,
   requestId: '0123456789abcdef0123456789abcdef',
   appId: 'test_release',

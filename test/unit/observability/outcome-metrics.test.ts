@@ -18,6 +18,7 @@ function recorder() {
 }
 
 const accepted: RequestOutcome = {
+  route: 'collect',
   statusCode: 200,
   requestId: 'r',
   appId: 'a',
@@ -63,6 +64,13 @@ describe('OutcomeMetrics', () => {
     expect(published).toEqual([
       expect.objectContaining({ FallbackWrites: 1, EventsToFallback: 10, KinesisRetries: 3 }),
     ]);
+  });
+
+  it('counts validation calls apart from collected traffic', () => {
+    const { publisher, published } = recorder();
+    const metrics = new OutcomeMetrics(publisher, 0, () => 0);
+    metrics.record({ ...accepted, route: 'validate', eventsAccepted: 0 });
+    expect(published).toEqual([expect.objectContaining({ ValidationRequests: 1, EventsAccepted: 0 })]);
   });
 
   it('publishes every request with a zero interval', () => {

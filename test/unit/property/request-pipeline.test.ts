@@ -6,7 +6,7 @@ import { EVENT_SHAPES, type RequestSpec } from '../../support/lambda-events';
 import { memoryCollector } from '../../support/memory-collector';
 
 /**
- * Property-based specification of the request pipeline: the real middy handler with in-memory
+ * Property-based specification of the request pipeline: the real Lambda handler with in-memory
  * (always working) sinks, fed arbitrary requests through every Lambda event shape.
  */
 
