@@ -16,7 +16,7 @@ import { S3ObjectStore } from './sinks/s3-object-store';
 
 export interface HandlerOptions {
   /** Called once per request after the response is decided (the local server prints a line from it). */
-  readonly onOutcome?: (outcome: RequestOutcome) => void;
+  readonly onOutcome?: (outcome: RequestOutcome, context: Context) => void;
   /** Replace the AWS adapters (tests, benchmarks). */
   readonly stream?: StreamSink;
   readonly objects?: ObjectStore;
@@ -67,7 +67,7 @@ export function buildHandler(config: CollectorConfig, options: HandlerOptions = 
     const { response, outcome } = await collect(converted.request);
     metrics.record(outcome);
     logOutcome(logger, outcome);
-    options.onOutcome?.(outcome);
+    options.onOutcome?.(outcome, context);
     return toLambdaResult(response, converted.shape);
   };
 }

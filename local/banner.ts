@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { API_EXAMPLE, exampleCurl, exampleUrl } from './api-example';
-import type { LocalCollector } from './server';
+import type { LocalCollector } from './collector';
 
 /** The start-up text of `npm start`. Pure, so what it promises the user is unit-tested. */
 

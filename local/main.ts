@@ -1,5 +1,5 @@
 import { formatBanner } from './banner';
-import { startLocalCollector } from './server';
+import { startLocalCollector } from './collector';
 
 /** `npm start`: the local collector with its emulators, until Ctrl+C. */
 

@@ -20,6 +20,23 @@ export interface RequestLineInput {
 }
 
 const MAX_REASON_CHARS = 200;
+const MAX_FIELD_CHARS = 120;
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Client text made safe for a terminal line: control characters (ANSI escapes, newlines that would
+ * forge a line of their own) written as `\xNN` / `\uNNNN` escapes, and the length bounded.
+ */
+export function printable(text: string, max = MAX_FIELD_CHARS): string {
+  const escaped = text.replace(CONTROL, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}
 
 function clockTime(date: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
@@ -27,8 +44,7 @@ function clockTime(date: Date): string {
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_REASON_CHARS ? `${flat.slice(0, MAX_REASON_CHARS - 1)}…` : flat;
+  return printable(text.replace(/[ \t\r\n]+/g, ' ').trim(), MAX_REASON_CHARS);
 }
 
 export function formatRequestLine(input: RequestLineInput): string {
@@ -37,9 +53,9 @@ export function formatRequestLine(input: RequestLineInput): string {
   const parts = [
     clockTime(input.time),
     String(input.statusCode),
-    input.method,
-    input.path,
-    `appId=${appId ?? '-'}`,
+    printable(input.method),
+    printable(input.path),
+    `appId=${appId === null ? '-' : printable(appId)}`,
   ];
   if (outcome !== undefined) {
     parts.push(`accepted=${outcome.eventsAccepted}`, `quarantined=${outcome.eventsQuarantined}`);

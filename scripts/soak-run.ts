@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startLocalCollector } from '../local/server';
+import { startLocalCollector } from '../local/collector';
 import { missingEvents, readDeliveredEvents } from '../test/support/delivered-events';
 import {
   gzipRequest,

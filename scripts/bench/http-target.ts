@@ -4,7 +4,7 @@ import type { HandlerOptions } from '../../lambda/app';
 import type { CollectorConfig } from '../../lambda/config';
 import { MemoryObjectStore, MemoryStream } from '../../lambda/sinks/memory-sinks';
 import { createLocalContext, toFunctionUrlEvent } from '../../local/function-url-event';
-import { startLocalCollector } from '../../local/server';
+import { startLocalCollector } from '../../local/collector';
 
 /**
  * One load target of part 2, run in its own process (spawned by http-load.ts) so the load

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCollector, startLocalCollector } from '../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../local/collector';
 import {
   decodeRecordEvents,
   ingestionSchemaProblems,

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { DOC_EXAMPLE_BODY, DOC_EXAMPLE_QUERY } from '../../support/events';
 import { sendRaw, type WireResponse } from '../../support/mobile-wire-client';
 import {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import {
   ANDROID_USER_AGENT,
   batchLikeSdk,

@@ -3,8 +3,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
 import { createS3Client } from '../../../local/aws-local-clients';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { type Emulators, startEmulators } from '../../../local/emulators';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
 
 /** With AWS_ENDPOINT_URL_* set, the local collector uses those services and starts no emulator. */
 

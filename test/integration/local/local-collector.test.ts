@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
 import { createKinesisClient, createS3Client } from '../../../local/aws-local-clients';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { ShardReader, type StreamRecord } from '../../../local/shard-reader';
 
 /** The whole local path with the Lambda's real handler: HTTP → handler → Kinesis emulator → archive. */

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaHttpHandler } from '../../../lambda/app';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 
 /**
  * The HTTP adapter of the local collector, with a stand-in handler that records the events it
@@ -33,19 +33,22 @@ describe('local HTTP adapter', () => {
       log: (line) => lines.push(line),
       buildHandler: (_config, options) => async (event, context) => {
         const result = await handler(event, context);
-        options.onOutcome?.({
-          route: 'collect',
-          statusCode: 200,
-          requestId: 'feedfacefeedfacefeedfacefeedface',
-          appId: 'test_app',
-          eventsAccepted: 2,
-          eventsQuarantined: 1,
-          eventsToFallback: 0,
-          streamRetries: 0,
-          bytesIn: 10,
-          errorCode: null,
-          firstReason: 'event 3: event_type is required',
-        });
+        options.onOutcome?.(
+          {
+            route: 'collect',
+            statusCode: 200,
+            requestId: 'feedfacefeedfacefeedfacefeedface',
+            appId: 'test_app',
+            eventsAccepted: 2,
+            eventsQuarantined: 1,
+            eventsToFallback: 0,
+            streamRetries: 0,
+            bytesIn: 10,
+            errorCode: null,
+            firstReason: 'event 3: event_type is required',
+          },
+          context,
+        );
         return result;
       },
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCollector, startLocalCollector } from '../../../local/server';
+import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import {
   DOC_EXAMPLE_BODY,
   DOC_EXAMPLE_HEADERS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../../lambda/core/outcome';
-import { formatRequestLine } from '../../../local/request-line';
+import { formatRequestLine, printable } from '../../../local/request-line';
 
 const outcome: RequestOutcome = {
   route: 'collect',
@@ -70,5 +70,26 @@ describe('formatRequestLine', () => {
       reason: 'too big',
     });
     expect(withoutClock(line)).toBe('413 POST /collect appId=test_app 0ms rid=ab — too big');
+  });
+});
+
+describe('client text in the request line', () => {
+  it('escapes control characters, so an appId cannot forge a line or move the cursor', () => {
+    const line = formatRequestLine({
+      time: new Date(),
+      method: 'POST',
+      path: '/collect\r\n12:00:00 200 POST /collect',
+      statusCode: 403,
+      durationMs: 1,
+      outcome: undefined,
+      appId: '\u001b[2K\u001b[1Gforged\nline',
+    });
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(line).toContain('appId=\\x1b[2K\\x1b[1Gforged\\x0aline');
+    expect(line).toContain('/collect\\x0d\\x0a12:00:00');
+  });
+
+  it('bounds the length of what the client sent', () => {
+    expect(printable('a'.repeat(10_000)).length).toBeLessThanOrEqual(120);
   });
 });
