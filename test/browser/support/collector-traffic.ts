@@ -1,5 +1,4 @@
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /**
  * What reached the collector from the browser, observed on the wire: a recording proxy on loopback
@@ -187,7 +186,9 @@ export async function startCollectorTap(collectorUrl: string, collectPath: strin
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('collector tap: no TCP address');
+  const { port } = address;
 
   const traffic = (appId: string): CollectorTraffic => {
     const ofApp = exchanges.filter((exchange) => exchange.url.searchParams.get('appId') === appId);
