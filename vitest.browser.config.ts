@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { TEST_PROCESS_ENV } from './vitest.config';
 
-// `npm run test:browser`: the real web SDK in Chromium against the local collector. Kept out of
-// `npm test` because it needs Chromium (scripts/ensure-chromium.sh installs it first).
+// `npm run test:browser`: the real web SDK in Chromium, Firefox and WebKit against the local
+// collector. Kept out of `npm test` because it needs the browsers (scripts/ensure-browsers.sh
+// installs Debian's packages first).
 export default defineConfig({
   test: {
     env: TEST_PROCESS_ENV,
@@ -14,7 +15,7 @@ export default defineConfig({
           // Browser start-up, the SDK's retries (three per refused request) and batch timers take seconds.
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // One Chromium at a time: the suite is about correctness, not load.
+          // One browser at a time: the suite is about correctness, not load (and the machine is small).
           fileParallelism: false,
         },
       },

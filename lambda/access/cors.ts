@@ -20,16 +20,32 @@ const ENV_NAME = 'CLICKSTREAM_CORS_ORIGINS';
 const DEFAULT_MAX_AGE_SECONDS = 7200;
 const ALLOWED_METHODS = 'POST, GET, OPTIONS';
 /**
- * Request headers a browser may send cross-origin. Content-Type is always granted (the web SDK
- * sends `application/json`, which is not CORS-safelisted); Authorization carries a Bearer token.
+ * Request headers a preflight may grant: a fixed allowlist, never an echo of whatever the browser
+ * asks for. A preflight gets `content-type` plus each requested header that is listed here.
+ * Headers the fetch standard forbids pages to set (`cookie`, `keep-alive`, `host`, ...) never
+ * appear in a preflight, so listing them would grant nothing: the web SDK's own `cookie` header
+ * is dropped by every browser, which sends its own cookies (`credentials: 'include'`) instead.
  */
-// x-forwarded-for: the API document's JavaScript example sets it from fetch, so a relay page may
-// too. It grants nothing new: the default IP policy trusts it from any client, the strict one never.
-const GRANTABLE_REQUEST_HEADERS = new Set([
+const GRANTABLE_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  // Every official SDK sends `application/json; charset=utf-8`, which is not CORS-safelisted.
   'content-type',
+  // The web SDK sets it on each fetch (to navigator.userAgent). Chromium drops it; Firefox and
+  // WebKit send it, so their preflights ask for it, and without it no POST of theirs follows. It
+  // only fills the record's `ua`, with the value the browser would have sent anyway.
+  'user-agent',
+  // The Bearer token of the collector's own authentication.
   'authorization',
-  'x-requested-with',
+  // The API document's JavaScript example sets it from fetch, so a relay page may too. It grants
+  // nothing new: the default IP policy trusts it from any client, the strict one never.
   'x-forwarded-for',
+  // CAoA's ingestion server granted these, so a page written against it may send them; the
+  // collector reads none of them. `x-customheader` is the placeholder of the nginx CORS snippet
+  // CAoA's list comes from, kept so such a page keeps working. (CAoA's `keep-alive` is forbidden.)
+  'x-requested-with',
+  'cache-control',
+  'if-modified-since',
+  'dnt',
+  'x-customheader',
 ]);
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
 

@@ -4,32 +4,58 @@ import { type LocalCollector, startLocalCollector } from '../../local/collector'
 import {
   decodeRecordEvents,
   ingestionSchemaProblems,
+  readAsLong,
   recordContractProblems,
   type SinkRecord,
 } from '../support/record-schema';
 import { readStream } from '../support/stream-reader';
-import type { HarnessConfig } from './page/clickstream-page';
-import { type ChromiumSession, openChromium } from './support/chromium';
-import { type CollectorPost, CollectorTraffic, type SentEvent, waitUntil } from './support/collector-traffic';
+import type { HarnessConfig, SdkStorage } from './page/clickstream-page';
+import { BROWSER_NAMES, type BrowserName, type BrowserSession } from './support/browser-session';
+import {
+  type CollectorPost,
+  type CollectorTap,
+  type CollectorTraffic,
+  type SentEvent,
+  startCollectorTap,
+  waitUntil,
+} from './support/collector-traffic';
+import { openBrowser } from './support/open-browser';
 import { bundlePage, type PageBundle, type PageSite, startPageSite } from './support/page-site';
 
 /**
- * The real web SDK (@aws/clickstream-web) in Chromium, on a page of one loopback origin, sending to
- * the local collector on another: every request is cross-origin, credentialed and preflighted, as
- * on a real site. Each test uses a fresh browser profile and its own app ID, so the stream records
- * of that app ID are exactly what that test's page sent.
+ * The real web SDK (@aws/clickstream-web) in Chromium, Firefox and WebKit, on a page of one
+ * loopback origin, sending to the local collector on another: every request is cross-origin,
+ * credentialed and preflighted, as on a real site. The same specification runs in each browser.
+ * Each test uses a fresh browser profile and its own app ID, so the stream records of that app ID
+ * are exactly what that test's page sent, and the tap's traffic of that app ID is exactly what
+ * that page's browser put on the wire to the collector.
  */
 
-const APP_IDS = {
-  auto: 'web_auto',
-  immediate: 'web_immediate',
-  batch: 'web_batch',
-  user: 'web_user',
-  preflight: 'web_preflight',
-  hash: 'web_hash',
-  schema: 'web_schema',
-  refused: 'web_refused',
-} as const;
+/**
+ * The web SDK sets its own User-Agent header on each fetch. Chromium drops it; Firefox and WebKit
+ * send it, so their preflights ask for `user-agent` (a collector that does not grant it gets no
+ * POST from them at all).
+ */
+const SENDS_SDK_USER_AGENT: Readonly<Record<BrowserName, boolean>> = {
+  chromium: false,
+  firefox: true,
+  webkit: true,
+};
+
+function appIdsFor(browser: BrowserName) {
+  const id = (scenario: string): string => `web_${browser}_${scenario}`;
+  return {
+    auto: id('auto'),
+    immediate: id('immediate'),
+    batch: id('batch'),
+    user: id('user'),
+    preflight: id('preflight'),
+    headers: id('headers'),
+    hash: id('hash'),
+    schema: id('schema'),
+    refused: id('refused'),
+  } as const;
+}
 
 /** The SDK's storage keys hold an unterminated JSON array of events (`[{…},{…}`). */
 function storedEvents(text: string): SentEvent[] {
@@ -40,13 +66,33 @@ function idsOf(events: readonly SentEvent[]): string[] {
   return events.map((event) => event.event_id).sort();
 }
 
-describe('web SDK in Chromium against the local collector', () => {
+function isSdkStorage(value: unknown): value is SdkStorage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'pending' in value &&
+    typeof value.pending === 'string' &&
+    'failed' in value &&
+    typeof value.failed === 'string'
+  );
+}
+
+/** The Access-Control-Allow-Headers list of an answer, lower-cased and trimmed. */
+function grantedHeaders(responseHeaders: Readonly<Record<string, string>> | undefined): string[] {
+  return (responseHeaders?.['access-control-allow-headers'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
+
+describe.each(BROWSER_NAMES)('web SDK in %s against the local collector', (browserName) => {
+  const APP_IDS = appIdsFor(browserName);
   let bundle: PageBundle;
   let allowedSite: PageSite;
   let refusedSite: PageSite;
   let collector: LocalCollector;
-  let endpoint: string;
-  let session: ChromiumSession | undefined;
+  let tap: CollectorTap;
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
     bundle = await bundlePage();
@@ -62,7 +108,7 @@ describe('web SDK in Chromium against the local collector', () => {
       quiet: true,
       archiver: false,
     });
-    endpoint = `${collector.url}/collect`;
+    tap = await startCollectorTap(collector.url, '/collect');
   });
 
   afterEach(async () => {
@@ -71,6 +117,7 @@ describe('web SDK in Chromium against the local collector', () => {
   });
 
   afterAll(async () => {
+    await tap?.stop();
     await collector?.stop();
     await allowedSite?.stop();
     await refusedSite?.stop();
@@ -78,21 +125,30 @@ describe('web SDK in Chromium against the local collector', () => {
   });
 
   interface PageRun {
-    readonly session: ChromiumSession;
+    readonly session: BrowserSession;
+    readonly appId: string;
+    /** What reached the collector from this page so far (a fresh view on each read). */
     readonly traffic: CollectorTraffic;
   }
 
   /** Opens the page of `site` in a fresh browser and initialises the SDK there. */
   async function openPage(site: PageSite, config: Omit<HarnessConfig, 'endpoint'>): Promise<PageRun> {
-    session = await openChromium();
-    const traffic = await CollectorTraffic.observe(session.page, endpoint);
-    await session.page.goto(site.pageUrl);
-    const initialised = await session.page.evaluate(
-      (harnessConfig) => window.clickstreamHarness.init(harnessConfig),
-      { ...config, endpoint },
+    const opened = await openBrowser(browserName);
+    session = opened;
+    await opened.goto(site.pageUrl);
+    const harnessConfig = { ...config, endpoint: tap.endpoint };
+    const initialised = await opened.evaluate(
+      (pageConfig) => window.clickstreamHarness.init(pageConfig),
+      harnessConfig,
     );
     expect(initialised).toBe(true);
-    return { session, traffic };
+    return {
+      session: opened,
+      appId: config.appId,
+      get traffic() {
+        return tap.traffic(config.appId);
+      },
+    };
   }
 
   async function record(
@@ -100,24 +156,29 @@ describe('web SDK in Chromium against the local collector', () => {
     name: string,
     attributes: Record<string, string | number> = {},
   ): Promise<void> {
-    await run.session.page.evaluate(
+    await run.session.evaluate(
       ([eventName, eventAttributes]) => window.clickstreamHarness.record(eventName, eventAttributes),
       [name, attributes] as const,
     );
   }
 
+  async function sdkStorage(run: PageRun): Promise<SdkStorage> {
+    const storage = await run.session.evaluate(() => window.clickstreamHarness.storage(), null);
+    if (!isSdkStorage(storage))
+      throw new Error(`the page returned no SDK storage: ${JSON.stringify(storage)}`);
+    return storage;
+  }
+
   /**
-   * Waits until the page has sent events of every given type, every POST has its answer, and the
-   * SDK holds nothing back (no pending batch, no failed events).
+   * Waits until the page has sent events of every given type, every request has its answer, and
+   * the SDK holds nothing back (no pending batch, no failed events).
    */
   async function settle(run: PageRun, eventTypes: readonly string[]): Promise<void> {
     await waitUntil(`the page sent ${eventTypes.join(', ')} and got every answer`, async () => {
-      const sentTypes = new Set(run.traffic.sentEvents.map((event) => event.event_type));
-      if (!eventTypes.every((type) => sentTypes.has(type))) return false;
-      if (run.traffic.posts.some((post) => post.status === undefined || post.responseHeaders === undefined)) {
-        return false;
-      }
-      const storage = await run.session.page.evaluate(() => window.clickstreamHarness.storage());
+      const traffic = run.traffic;
+      const sentTypes = new Set(traffic.sentEvents.map((event) => event.event_type));
+      if (!eventTypes.every((type) => sentTypes.has(type)) || traffic.inFlight) return false;
+      const storage = await sdkStorage(run);
       return storage.pending === '' && storage.failed === '';
     });
   }
@@ -194,11 +255,11 @@ describe('web SDK in Chromium against the local collector', () => {
 
   it('stores setUserId and setUserAttributes as _profile_set with the user attributes, and later events carry the user id', async () => {
     const run = await openPage(allowedSite, { appId: APP_IDS.user, sendMode: 'Immediate' });
-    await run.session.page.evaluate(() => {
+    await run.session.evaluate(() => {
       window.clickstreamHarness.setUserId('user-0042');
       window.clickstreamHarness.setUserAttributes({ plan: 'pro', age: 31 });
       window.clickstreamHarness.record('purchase', { value: 99.9 });
-    });
+    }, null);
     await settle(run, ['_profile_set', 'purchase']);
     await expectStreamMatchesAcknowledged(APP_IDS.user, run.traffic.acknowledged);
 
@@ -222,29 +283,56 @@ describe('web SDK in Chromium against the local collector', () => {
     const run = await openPage(allowedSite, { appId: APP_IDS.preflight, sendMode: 'Immediate' });
     await record(run, 'button_click');
     await settle(run, ['_page_view', 'button_click']);
-    await waitUntil('each POST has its preflight answer', () =>
-      run.traffic.posts.every((post) =>
-        run.traffic.preflights.some(
-          (preflight) => preflight.url === post.url.href && preflight.status !== undefined,
-        ),
-      ),
-    );
 
-    for (const post of run.traffic.posts) {
-      const preflight = run.traffic.preflights.find((candidate) => candidate.url === post.url.href);
+    const { posts, preflights } = run.traffic;
+    expect(posts.length).toBeGreaterThan(0);
+    for (const post of posts) {
+      const preflight = preflights.find((candidate) => candidate.url.href === post.url.href);
       expect(preflight?.requestHeaders['access-control-request-method']).toBe('POST');
+      expect(preflight?.requestHeaders.origin).toBe(allowedSite.origin);
       expect(preflight?.status).toBe(204);
       expect(preflight?.responseHeaders).toMatchObject({
         'access-control-allow-origin': allowedSite.origin,
         'access-control-allow-credentials': 'true',
       });
       // The actual POST: sent with the page's origin, answered for that origin with credentials.
+      expect(post.requestHeaders.origin).toBe(allowedSite.origin);
       expect(post.requestHeaders['content-type']).toBe('application/json; charset=utf-8');
       expect(post.responseHeaders).toMatchObject({
         'access-control-allow-origin': allowedSite.origin,
         'access-control-allow-credentials': 'true',
       });
     }
+  });
+
+  it('grants every request header the preflight asks for (Firefox and WebKit ask for the SDK-set user-agent), so each preflight is followed by its POST', async () => {
+    const run = await openPage(allowedSite, { appId: APP_IDS.headers, sendMode: 'Immediate' });
+    await record(run, 'button_click');
+    // Settled either way: the click was answered, or the SDK gave up on it (three tries) and
+    // moved it to its failed-events storage.
+    await waitUntil('the SDK is done trying to send button_click', async () => {
+      const storage = await sdkStorage(run);
+      const answered = run.traffic.acknowledged.some((post) =>
+        post.events.some((event) => event.event_type === 'button_click'),
+      );
+      const givenUp = storedEvents(storage.failed).some((event) => event.event_type === 'button_click');
+      return storage.pending === '' && !run.traffic.inFlight && (answered || givenUp);
+    });
+
+    const { posts, preflights } = run.traffic;
+    expect(preflights.length).toBeGreaterThan(0);
+    if (SENDS_SDK_USER_AGENT[browserName]) {
+      expect(preflights.every((preflight) => preflight.requestedHeaders.includes('user-agent'))).toBe(true);
+    }
+    for (const preflight of preflights) {
+      expect(preflight.status).toBe(204);
+      expect(grantedHeaders(preflight.responseHeaders)).toEqual(
+        expect.arrayContaining([...preflight.requestedHeaders]),
+      );
+      expect(posts.filter((post) => post.url.href === preflight.url.href)).toHaveLength(1);
+    }
+    expect((await sdkStorage(run)).failed).toBe('');
+    expect(posts.every((post) => post.status === 200)).toBe(true);
   });
 
   it('puts in each request query a hashCode equal to the first 8 hex chars of SHA-256 of the body, which the collector accepts', async () => {
@@ -260,7 +348,7 @@ describe('web SDK in Chromium against the local collector', () => {
     }
   });
 
-  it('produces records that meet the record contract and the data processing input schema (client_timestamp is the upload_timestamp digit string)', async () => {
+  it('produces records that meet the record contract and the data processing input schema, with client_timestamp carrying upload_timestamp', async () => {
     const run = await openPage(allowedSite, { appId: APP_IDS.schema, sendMode: 'Immediate' });
     await record(run, 'button_click');
     await settle(run, ['button_click']);
@@ -268,15 +356,18 @@ describe('web SDK in Chromium against the local collector', () => {
     const records = await recordsOfApp(APP_IDS.schema);
     expect(records.length).toBe(run.traffic.acknowledged.length);
     for (const record of records) {
+      // The contract checker owns the field types (client_timestamp included); here the values.
       expect(recordContractProblems(record)).toEqual([]);
       expect(ingestionSchemaProblems(record)).toEqual([]);
       const post = run.traffic.acknowledged.find(
         (candidate) => candidate.responseHeaders?.['x-request-id'] === record.rid,
       );
+      const uploadTimestamp = post?.url.searchParams.get('upload_timestamp');
+      expect(uploadTimestamp).toMatch(/^\d+$/);
+      expect(readAsLong(record.client_timestamp)).toBe(BigInt(uploadTimestamp ?? ''));
       expect(record).toMatchObject({
         platform: 'Web',
         compression: null,
-        client_timestamp: post?.url.searchParams.get('upload_timestamp'),
         ua: post?.requestHeaders['user-agent'],
         data: post?.body.toString('utf8'),
       });
@@ -286,30 +377,32 @@ describe('web SDK in Chromium against the local collector', () => {
   it('refuses an origin that is not allowed at the preflight, stores nothing, and leaves the SDK holding the events', async () => {
     const run = await openPage(refusedSite, { appId: APP_IDS.refused, sendMode: 'Immediate' });
     await record(run, 'button_click');
-    const failedIds = async (): Promise<string[]> =>
-      idsOf(
-        storedEvents((await run.session.page.evaluate(() => window.clickstreamHarness.storage())).failed),
-      );
+    const failedEvents = async (): Promise<SentEvent[]> => storedEvents((await sdkStorage(run)).failed);
+    /** Each body the SDK tried to send has its own hashCode, and its preflight carries it. */
+    const attemptedBodies = (): number =>
+      new Set(run.traffic.preflights.map((preflight) => preflight.url.searchParams.get('hashCode'))).size;
     // The SDK tries each request three times, then moves its event to the failed-events storage.
     await waitUntil('the SDK moved every attempted event to its failed-events storage', async () => {
-      const attempted = new Set(run.traffic.sentEvents.map((event) => event.event_id));
-      const failed = await failedIds();
+      const failed = await failedEvents();
       return (
-        run.traffic.sentEvents.some((event) => event.event_type === 'button_click') &&
-        [...attempted].every((id) => failed.includes(id))
+        failed.some((event) => event.event_type === 'button_click') &&
+        failed.length === attemptedBodies() &&
+        !run.traffic.inFlight
       );
     });
 
-    expect(run.traffic.acknowledged).toEqual([]);
+    // The browser never sent a POST: the refused preflight stopped each one.
+    expect(run.traffic.posts).toEqual([]);
     const answered = run.traffic.preflights.filter((candidate) => candidate.status !== undefined);
     expect(answered.length).toBeGreaterThan(0);
     for (const preflight of answered) {
+      expect(preflight.requestHeaders.origin).toBe(refusedSite.origin);
       expect(preflight.status).toBe(403);
       expect(preflight.responseHeaders?.['access-control-allow-origin']).toBeUndefined();
     }
     // Retries resend the same event; each is kept once.
-    const attempted = [...new Map(run.traffic.sentEvents.map((event) => [event.event_id, event])).values()];
-    expect(await failedIds()).toEqual(idsOf(attempted));
+    const failedIds = idsOf(await failedEvents());
+    expect(new Set(failedIds).size).toBe(failedIds.length);
     expect(await recordsOfApp(APP_IDS.refused)).toEqual([]);
   });
 });

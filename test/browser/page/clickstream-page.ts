@@ -2,8 +2,8 @@ import { ClickstreamAnalytics, SendMode } from '@aws/clickstream-web';
 
 /**
  * The page under test: the real web SDK, driven from the test through `window.clickstreamHarness`
- * (Playwright's `page.evaluate`). It only calls the SDK's public API and reads the SDK's own
- * storage; what the SDK sends is observed from outside, in the browser's network events.
+ * (each browser driver's evaluate). It only calls the SDK's public API and reads the SDK's own
+ * storage; what the SDK sends is observed from outside, on the wire (the collector tap).
  */
 
 export interface HarnessConfig {

@@ -1,9 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import {
+  type BrowserSession,
+  COMMAND_TIMEOUT_MS,
+  LAUNCH_TIMEOUT_MS,
+  pageExpression,
+} from './browser-session';
 
-/** Debian's Chromium (installed by scripts/ensure-chromium.sh), driven by playwright-core. */
+/** Debian's Chromium (installed by scripts/ensure-browsers.sh), driven by playwright-core over CDP. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
@@ -19,23 +25,17 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Even with the flags above it looks up accounts.google.com (seen in its system calls); the
+  // pages it loads are all on 127.0.0.1, so no name needs resolving at all.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ] as const;
 
-const LAUNCH_TIMEOUT_MS = 30_000;
-
-export interface ChromiumSession {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Closes the browser and removes its profile. */
-  close(): Promise<void>;
-}
-
 /**
- * A browser with a fresh profile: every session is a first visit (the SDK's `_first_open`), and no
+ * Chromium with a fresh profile: every session is a first visit (the SDK's `_first_open`), and no
  * SDK storage leaks between tests. Playwright refuses `--user-data-dir` in `args` and passes the
  * persistent context's folder as that flag itself.
  */
-export async function openChromium(): Promise<ChromiumSession> {
+export async function openChromium(): Promise<BrowserSession> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'clickstream-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(userDataDir, {
@@ -44,11 +44,14 @@ export async function openChromium(): Promise<ChromiumSession> {
       args: [...CHROMIUM_FLAGS],
       timeout: LAUNCH_TIMEOUT_MS,
     });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(COMMAND_TIMEOUT_MS);
     const page = context.pages()[0] ?? (await context.newPage());
     return {
-      context,
-      page,
+      browser: 'chromium',
+      goto: async (url) => {
+        await page.goto(url, { waitUntil: 'load' });
+      },
+      evaluate: (pageFunction, arg) => page.evaluate(pageExpression(pageFunction, arg)),
       close: async () => {
         await context.close().catch(() => undefined);
         await rm(userDataDir, { recursive: true, force: true });

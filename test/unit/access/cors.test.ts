@@ -136,6 +136,53 @@ describe('CORS preflight headers', () => {
     expect(headers['access-control-allow-headers']).toBe('content-type, x-forwarded-for');
   });
 
+  it('grants Content-Type and User-Agent to a Firefox-shaped preflight, so the web SDK POST from Firefox follows', () => {
+    // The web SDK sets User-Agent on its fetch; Firefox (and WebKit) send it and so ask for it.
+    const headers = policy.preflightHeaders(
+      fromOrigin('https://app.example.com', {
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,user-agent',
+      }),
+    );
+    expect(headers['access-control-allow-headers']).toBe('content-type, user-agent');
+  });
+
+  it('grants every header an official SDK sets that a browser may put in a preflight', () => {
+    // web, Android, Swift and WeChat SDKs set Content-Type; web and Android set User-Agent. Their
+    // `cookie` header is one a page may not set, so no browser ever asks for it.
+    const headers = policy.preflightHeaders(
+      fromOrigin('https://app.example.com', { 'access-control-request-headers': 'User-Agent, Content-Type' }),
+    );
+    expect(headers['access-control-allow-headers']).toBe('content-type, user-agent');
+  });
+
+  it("grants what CAoA's ingestion server granted, so a page written against it keeps working", () => {
+    const caoaList =
+      'DNT,X-CustomHeader,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type';
+    const headers = policy.preflightHeaders(
+      fromOrigin('https://app.example.com', { 'access-control-request-headers': caoaList }),
+    );
+    // Keep-Alive is a header no page may set, so no browser asks for it: it is not on the list.
+    expect(headers['access-control-allow-headers']?.split(', ').sort()).toEqual([
+      'cache-control',
+      'content-type',
+      'dnt',
+      'if-modified-since',
+      'user-agent',
+      'x-customheader',
+      'x-requested-with',
+    ]);
+  });
+
+  it('never grants a header outside its fixed list, whatever the preflight asks for', () => {
+    const headers = policy.preflightHeaders(
+      fromOrigin('https://app.example.com', {
+        'access-control-request-headers': 'content-type, x-amz-security-token, cookie, x-anything, *',
+      }),
+    );
+    expect(headers['access-control-allow-headers']).toBe('content-type');
+  });
+
   it('always grants Content-Type, even when the browser did not list it', () => {
     const headers = policy.preflightHeaders(fromOrigin('https://app.example.com'));
     expect(headers['access-control-allow-headers']).toBe('content-type');
