@@ -2,15 +2,17 @@ import type { Context } from 'aws-lambda';
 import { retryingAuthenticator } from './access/auth/prepare';
 import { createCorsPolicy } from './access/cors';
 import type { CollectorConfig } from './config';
+import { refreshingAppRegistry, staticAppRegistry } from './core/app-registry';
 import { BadRequestError } from './core/errors';
 import type { RequestOutcome } from './core/outcome';
-import type { Authenticator, ObjectStore, StreamSink } from './core/ports';
+import type { AppRegistry, Authenticator, ObjectStore, StreamSink } from './core/ports';
 import { errorResponse } from './core/responses';
 import { createCollector } from './core/router';
 import { toHttpRequest, toLambdaResult, UnsupportedEventError } from './http/lambda-events';
 import { redactedRequest } from './observability/request-log';
 import { createTelemetry, logOutcome, OutcomeMetrics, type Telemetry } from './observability/telemetry';
-import { createKinesisClient, loadS3Sdk } from './sinks/aws-clients';
+import { ssmAppIdsReader } from './registry/ssm-app-ids';
+import { createKinesisClient, httpHandler, loadS3Sdk } from './sinks/aws-clients';
 import { KinesisStream } from './sinks/kinesis-stream';
 import { S3ObjectStore } from './sinks/s3-object-store';
 
@@ -21,12 +23,41 @@ export interface HandlerOptions {
   readonly stream?: StreamSink;
   readonly objects?: ObjectStore;
   readonly authenticator?: Authenticator;
+  /** @default the SSM registry when CLICKSTREAM_APP_REGISTRY_PARAMETER is set, else CLICKSTREAM_APP_IDS */
+  readonly apps?: AppRegistry;
   readonly telemetry?: Telemetry;
 }
 
 export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 const UNSUPPORTED_EVENT_SHAPE = { endpoint: 'function-url', multiValueHeaders: false } as const;
+/** After a failed registry read, the last good list is served this long before SSM is asked again. */
+const REGISTRY_FAILURE_BACKOFF_MS = 10_000;
+
+/** The registry of the configuration: an SSM parameter read at run time, or the fixed app IDs. */
+function appRegistry(config: CollectorConfig, telemetry: Telemetry, metrics: OutcomeMetrics): AppRegistry {
+  if (config.appRegistryParameter === '') return staticAppRegistry(config.appIds);
+  const registry = refreshingAppRegistry({
+    read: ssmAppIdsReader({
+      parameterName: config.appRegistryParameter,
+      cacheSeconds: config.appRegistryCacheSeconds,
+      region: config.region,
+      requestHandler: httpHandler(config),
+    }),
+    failureBackoffMs: Math.min(REGISTRY_FAILURE_BACKOFF_MS, config.appRegistryCacheSeconds * 1_000),
+    retryAfterSeconds: config.retryAfterSeconds,
+    onReadFailure: () => metrics.count('AppRegistryReadFailures'),
+    onOutageStart: (error) =>
+      telemetry.logger.warn('Cannot read the app registry; serving the last good list', {
+        parameter: config.appRegistryParameter,
+        error: String(error),
+      }),
+    now: Date.now,
+  });
+  // Read during the cold start; the first request waits for this same read.
+  void registry.refresh();
+  return registry;
+}
 
 /**
  * The Lambda handler (all four HTTP event shapes) wired to the AWS sinks of `config`. A plain
@@ -47,6 +78,7 @@ export function buildHandler(config: CollectorConfig, options: HandlerOptions = 
       new S3ObjectStore(() => loadS3Sdk(config), config.bucket, `${config.fallbackPrefix}_health-check`),
     cors: createCorsPolicy(config.corsOrigins),
     authenticator: options.authenticator ?? retryingAuthenticator(config.auth, config.retryAfterSeconds),
+    apps: options.apps ?? appRegistry(config, telemetry, metrics),
     logger,
   });
 

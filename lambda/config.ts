@@ -1,5 +1,6 @@
 // zod/mini: the same validation as zod with a fraction of the bundle (cold starts parse every byte).
 import * as z from 'zod/mini';
+import { APP_ID_PATTERN, APP_ID_RULE } from './core/app-ids';
 import './zod-messages';
 
 /**
@@ -36,16 +37,13 @@ const int = (defaultValue: number, min: number, max: number) =>
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) =>
   z._default(z.enum(values), defaultValue);
 
-const APP_ID = /^[A-Za-z0-9_-]{1,127}$/;
-
 const envSchema = z.object({
   CLICKSTREAM_APP_IDS: list.check(
-    z.refine((ids: string[]) => ids.length > 0, 'register at least one app ID'),
-    z.refine(
-      (ids: string[]) => ids.every((id) => APP_ID.test(id)),
-      'app IDs may hold letters, digits, "_" and "-" only',
-    ),
+    z.refine((ids: string[]) => ids.every((id) => APP_ID_PATTERN.test(id)), APP_ID_RULE),
   ),
+  /** The deployed stack's registry: an SSM parameter holding the app IDs, read at run time. */
+  CLICKSTREAM_APP_REGISTRY_PARAMETER: text(''),
+  CLICKSTREAM_APP_REGISTRY_CACHE_SECONDS: int(60, 1, 3_600),
   CLICKSTREAM_PATH: text('/collect').check(
     z.refine((path: string) => /^\/[A-Za-z0-9/_.-]*$/.test(path), 'must be a path starting with "/"'),
   ),
@@ -107,7 +105,11 @@ export interface AuthConfig {
 }
 
 export interface CollectorConfig {
+  /** The registered apps, when they are fixed by the configuration (else the registry holds them). */
   readonly appIds: ReadonlySet<string>;
+  /** SSM parameter holding the app IDs; '' when `appIds` are the registry. */
+  readonly appRegistryParameter: string;
+  readonly appRegistryCacheSeconds: number;
   readonly collectPath: string;
   readonly corsOrigins: readonly string[];
   readonly streamName: string;
@@ -176,10 +178,17 @@ export function parseConfig(environment: Readonly<Record<string, string | undefi
     throw new ConfigError(`Invalid collector configuration: ${describeIssues(parsed.error)}`);
   }
   const env = parsed.data;
+  if (env.CLICKSTREAM_APP_IDS.length === 0 && env.CLICKSTREAM_APP_REGISTRY_PARAMETER === '') {
+    throw new ConfigError(
+      'CLICKSTREAM_APP_IDS: register at least one app ID (or set CLICKSTREAM_APP_REGISTRY_PARAMETER)',
+    );
+  }
   checkAuth(env);
   const authApps = env.CLICKSTREAM_AUTH_APP_IDS;
   return {
     appIds: new Set(env.CLICKSTREAM_APP_IDS),
+    appRegistryParameter: env.CLICKSTREAM_APP_REGISTRY_PARAMETER,
+    appRegistryCacheSeconds: env.CLICKSTREAM_APP_REGISTRY_CACHE_SECONDS,
     collectPath: env.CLICKSTREAM_PATH,
     corsOrigins: env.CLICKSTREAM_CORS_ORIGINS,
     streamName: env.CLICKSTREAM_STREAM_NAME,

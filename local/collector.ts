@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { HandlerOptions, LambdaHttpHandler } from '../lambda/app';
 import { type CollectorConfig, parseConfig } from '../lambda/config';
+import { LocalAppRegistry } from './app-registry';
 import { type Archiver, startArchiver } from './archiver';
 import { createKinesisClient, createS3Client } from './aws-local-clients';
 import { type KinesisEmulator, type S3Emulator, startKinesisEmulator, startS3Emulator } from './emulators';
@@ -66,6 +67,8 @@ export interface LocalCollector {
   readonly streamName: string;
   readonly bucket: string;
   readonly config: CollectorConfig;
+  /** The apps it accepts; change them at run time (the inspector's `/_local/apps` does). */
+  readonly apps: LocalAppRegistry;
   readonly embedded: { readonly kinesis: boolean; readonly s3: boolean };
   /** Folder of the embedded S3 emulator's objects, if it runs. */
   readonly s3Directory: string | undefined;
@@ -149,8 +152,9 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
     applyProcessEnv(plan);
 
     const factory = options.buildHandler ?? (await defaultHandlerFactory());
+    const apps = new LocalAppRegistry(config.appIds);
     const adapter = createHttpAdapter({
-      buildHandler: (onOutcome) => factory(config, { onOutcome }),
+      buildHandler: (onOutcome) => factory(config, { onOutcome, apps }),
       maxBodyBytes: config.maxBodyBytes,
       ...(options.quiet === true ? {} : { say }),
     });
@@ -214,6 +218,7 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
       streamName: config.streamName,
       bucket: config.bucket,
       config,
+      apps,
       embedded: { kinesis: embedKinesis, s3: embedS3 },
       s3Directory: s3?.directory,
       archivePrefix: archiving ? settings.archivePrefix : undefined,

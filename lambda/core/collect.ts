@@ -5,7 +5,14 @@ import { deliver } from './delivery';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError } from './errors';
 import { MAX_EVENT_DEPTH } from './events/event-fields';
 import { validateEvent } from './events/event-schema';
-import type { Authenticator, CollectorLogger, HttpRequest, ObjectStore, StreamSink } from './ports';
+import type {
+  AppRegistry,
+  Authenticator,
+  CollectorLogger,
+  HttpRequest,
+  ObjectStore,
+  StreamSink,
+} from './ports';
 import {
   eventLines,
   type QuarantinedEvent,
@@ -29,6 +36,7 @@ export interface PipelineDeps {
   /** Holds the fallback and quarantine prefixes (the archive bucket). */
   readonly objects: ObjectStore;
   readonly authenticator: Authenticator;
+  readonly apps: AppRegistry;
   readonly logger: CollectorLogger;
   readonly now: () => number;
 }
@@ -71,7 +79,8 @@ export async function judgeRequest(
   const appId = request.query.appId;
   if (appId === undefined || appId === '')
     throw new ForbiddenError('app_id_missing', 'The appId query parameter is required');
-  if (!config.appIds.has(appId)) throw new ForbiddenError('app_id_unknown', 'This appId is not registered');
+  if (!(await deps.apps.isRegistered(appId)))
+    throw new ForbiddenError('app_id_unknown', 'This appId is not registered');
   await deps.authenticator.authenticate(request, appId);
 
   const context = requestContext(request, appId, rid, receivedAt, config);

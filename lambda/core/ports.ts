@@ -93,6 +93,15 @@ export interface Authenticator {
   authenticate(request: HttpRequest, appId: string): Promise<void>;
 }
 
+/** Which apps may send. Static from the configuration, or a parameter read at run time. */
+export interface AppRegistry {
+  /**
+   * Whether `appId` is registered. Throws a `ServiceUnavailableError` (503) when the registry
+   * cannot tell — never a 403 for an app that may well be registered.
+   */
+  isRegistered(appId: string): Promise<boolean>;
+}
+
 export interface CollectorLogger {
   error(message: string, ...extra: unknown[]): void;
   warn(message: string, ...extra: unknown[]): void;

@@ -1,8 +1,10 @@
 import type { CollectorConfig } from '../config';
+import { staticAppRegistry } from './app-registry';
 import { type CollectReport, judgeRequest, type PipelineDeps, planStorage, storeRequest } from './collect';
 import { CollectorError, ForbiddenError, MethodNotAllowedError, NotFoundError } from './errors';
 import type { OutcomeRoute, RequestOutcome } from './outcome';
 import type {
+  AppRegistry,
   Authenticator,
   CollectorLogger,
   CorsPolicy,
@@ -24,6 +26,8 @@ export interface CollectorDeps {
   readonly objects: ObjectStore;
   readonly cors: CorsPolicy;
   readonly authenticator: Authenticator;
+  /** @default the configuration's app IDs */
+  readonly apps?: AppRegistry;
   readonly logger: CollectorLogger;
   readonly now?: () => number;
   readonly newRequestId?: () => string;
@@ -62,7 +66,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const now = deps.now ?? Date.now;
   const newRequestId = deps.newRequestId ?? randomRequestId;
   const sinkHealth = createSinkHealth(deps.stream, deps.objects, HEALTH_CACHE_MS, now);
-  const pipeline: PipelineDeps = { ...deps, now };
+  const pipeline: PipelineDeps = { ...deps, now, apps: deps.apps ?? staticAppRegistry(config.appIds) };
   const validatePath = `${config.collectPath}${VALIDATE_SUFFIX}`;
 
   /** The collect and validate routes: CORS first, then the method, then the pipeline. */

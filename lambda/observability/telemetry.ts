@@ -65,6 +65,11 @@ export class OutcomeMetrics {
     if (urgent || this.now() - this.lastFlush >= this.flushIntervalMs) this.flush();
   }
 
+  /** Counts something that is not a request (e.g. a failed registry read); published with the rest. */
+  count(name: string, value = 1): void {
+    this.add(name, MetricUnit.Count, value);
+  }
+
   flush(): void {
     this.lastFlush = this.now();
     if (this.sums.size === 0) return;

@@ -11,7 +11,7 @@ import type { S3Sdk } from './s3-object-store';
  * and request timeouts so a hung call cannot eat the Lambda timeout, and no SDK retries: the
  * collector retries itself within its own time budget.
  */
-function httpHandler(config: CollectorConfig): NodeHttpHandler {
+export function httpHandler(config: CollectorConfig): NodeHttpHandler {
   return new NodeHttpHandler({
     connectionTimeout: config.sinkConnectTimeoutMs,
     requestTimeout: config.sinkRequestTimeoutMs,

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { HandlerOptions } from '../../lambda/app';
 import type { CollectorConfig } from '../../lambda/config';
 import { MemoryObjectStore, MemoryStream } from '../../lambda/sinks/memory-sinks';
-import { createLocalContext, toFunctionUrlEvent } from '../../local/function-url-event';
 import { startLocalCollector } from '../../local/collector';
+import { createLocalContext, toFunctionUrlEvent } from '../../local/function-url-event';
 
 /**
  * One load target of part 2, run in its own process (spawned by http-load.ts) so the load
