@@ -162,6 +162,7 @@ export const COLLECTOR_SETTINGS = {
     scope: 'function',
     env: 'AWS_REGION',
     default: 'us-east-1',
+    localDefault: 'us-east-1',
     defaultText: 'set by Lambda',
     doc: 'the Region of the stream and bucket',
   }),
