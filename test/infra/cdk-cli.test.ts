@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FLAGS } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CDK_JSON_CONTEXT } from './support';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -27,19 +25,6 @@ async function cdkSynth(...args: string[]): Promise<{ code: number; text: string
     return { code: failed.code ?? 1, text: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
 }
-
-describe('the CDK feature flags in cdk.json', () => {
-  it('set every flag whose unconfigured behaviour differs from the recommended one, to the recommended value', () => {
-    const needsDecision = Object.entries(FLAGS).filter(
-      ([, flag]) =>
-        JSON.stringify(flag.unconfiguredBehavesLike?.v2 ?? false) !== JSON.stringify(flag.recommendedValue),
-    );
-    expect(needsDecision.length).toBeGreaterThan(50);
-    for (const [name, flag] of needsDecision) {
-      expect(CDK_JSON_CONTEXT[name], name).toEqual(flag.recommendedValue);
-    }
-  });
-});
 
 describe('npx cdk synth (the README commands, offline)', () => {
   it('synthesizes with -c appIds and prints no feature-flag notice', async () => {

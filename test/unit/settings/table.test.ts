@@ -17,6 +17,17 @@ describe('the settings table', () => {
     for (const setting of settingsOf(FUNCTION_GROUPS)) expect(setting.env, setting.doc).toBeDefined();
   });
 
+  it('scopes each setting by who reads it', () => {
+    const scopes = (group: Record<string, { scope: string }>) =>
+      new Set(Object.values(group).map((s) => s.scope));
+    expect(scopes({ ...SETTINGS.collector, ...SETTINGS.auth })).toEqual(new Set(['function']));
+    expect(
+      scopes({ ...SETTINGS.stack, ...SETTINGS.stream, ...SETTINGS.endpoint, ...SETTINGS.archive }),
+    ).toEqual(new Set(['stack']));
+    expect(scopes(SETTINGS.local)).toEqual(new Set(['local']));
+    expect(scopes(SETTINGS.library)).toEqual(new Set(['library']));
+  });
+
   it('documents every setting', () => {
     for (const setting of ALL) expect(setting.doc.length, setting.env ?? setting.context).toBeGreaterThan(10);
   });

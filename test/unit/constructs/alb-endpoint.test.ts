@@ -2,8 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { AlbEndpoint } from '../../lib/endpoints/alb-endpoint';
-import { OIDC_SECRET_ARN } from './support';
+import { AlbEndpoint } from '../../../lib/endpoints/alb-endpoint';
+
+const OIDC_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-client-AbCdEf';
 
 // The construct used on its own, without the CDK context checks of bin/context.ts in front of it.
 function albWith(props: Partial<ConstructorParameters<typeof AlbEndpoint>[2]>): () => AlbEndpoint {
