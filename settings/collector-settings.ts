@@ -21,6 +21,7 @@ export const COLLECTOR_SETTINGS = {
     env: 'CLICKSTREAM_APP_IDS',
     context: 'appIds',
     required: true,
+    requiredHint: 'register the app IDs your SDKs send, comma-separated (e.g. my_app,my_other_app)',
     localDefault: 'test_app,test_release',
     item: APP_ID,
     itemMessage: 'app IDs may hold letters, digits, "_" and "-" only',

@@ -24,6 +24,8 @@ export interface SettingOptions<T> {
   readonly doc: string;
   readonly default?: T;
   readonly required?: true;
+  /** What a missing required value's error says after "required". */
+  readonly requiredHint?: string;
   /** What `npm start` uses when the variable is unset (only where it differs from `default`). */
   readonly localDefault?: string;
   /** How the README shows a default that is computed rather than fixed. */

@@ -63,6 +63,7 @@ function shown(text: string): string {
 }
 
 function requiredMessage(setting: AnySetting): string {
+  if (setting.requiredHint !== undefined) return `required: ${setting.requiredHint}`;
   return setting.kind === 'list' ? 'required (at least one, comma-separated)' : 'required';
 }
 

@@ -130,7 +130,7 @@ describe('CDK context keys', () => {
   });
 
   it('requires appIds, with a message that says what to pass', () => {
-    expect(errorOf({})).toMatch(/-c appIds: required \(at least one, comma-separated\)/);
+    expect(errorOf({})).toMatch(/-c appIds: required: register the app IDs your SDKs send, comma-separated/);
   });
 });
 
