@@ -4,7 +4,6 @@ import { ConfigError } from '../settings/config-error';
 import type { AnySetting, Values } from '../settings/kinds';
 import { resolveSettings } from '../settings/resolve';
 import { applyRules, FUNCTION_RULES } from '../settings/rules';
-import { FUNCTION_GROUPS, settingsOf } from '../settings/table';
 
 /**
  * The collector's whole configuration, read once at cold start from environment variables.
@@ -34,7 +33,11 @@ export interface CollectorConfig extends Omit<Values<typeof COLLECTOR_SETTINGS>,
   readonly auth: AuthConfig;
 }
 
-const FUNCTION_SETTINGS = settingsOf(FUNCTION_GROUPS).filter((setting) => setting.env !== undefined);
+// The two groups directly, not the whole table: the bundle then carries only the function's settings.
+const FUNCTION_SETTINGS: readonly AnySetting[] = [
+  ...Object.values(COLLECTOR_SETTINGS),
+  ...Object.values(AUTH_SETTINGS),
+].filter((setting) => setting.env !== undefined);
 
 const variableName = (setting: AnySetting): string => setting.env ?? String(setting.context);
 
