@@ -1,6 +1,7 @@
 import { ARCHIVE_SETTINGS as ARCHIVE } from './archive-settings';
 import { COLLECTOR_SETTINGS as COLLECTOR } from './collector-settings';
 import { ENDPOINT_SETTINGS as ENDPOINT } from './deployment-settings';
+import type { AnySetting } from './kinds';
 import type { ResolvedSettings, SettingIssue } from './resolve';
 import { FUNCTION_RULES, issue, type Rule } from './rules';
 import { SETTINGS, settingsOf } from './table';
@@ -11,7 +12,6 @@ const MIB = 1024 * 1024;
 
 /** A setting given although the setting it depends on has another value (`onlyWith`). */
 const onlyWith: Rule = {
-  scope: 'deployment',
   check: (s, name) =>
     settingsOf(SETTINGS).flatMap((setting) => {
       if (setting.onlyWith === undefined || !s.isGiven(setting)) return [];
@@ -24,7 +24,6 @@ const onlyWith: Rule = {
 };
 
 const albBodies: Rule = {
-  scope: 'deployment',
   check: (s, name) =>
     s.get(ENDPOINT.endpointType) === 'alb' && (s.get(COLLECTOR.maxBodyBytes) ?? 0) > MIB
       ? [
@@ -36,12 +35,11 @@ const albBodies: Rule = {
       : [],
 };
 
-function has(s: ResolvedSettings, setting: Parameters<ResolvedSettings['isGiven']>[0]): boolean {
+function has(s: ResolvedSettings, setting: AnySetting): boolean {
   return s.get(setting) !== undefined;
 }
 
 const customDomain: Rule = {
-  scope: 'deployment',
   check: (s, name) => {
     const type = s.get(ENDPOINT.endpointType);
     const issues: SettingIssue[] = [];
@@ -83,7 +81,6 @@ const OIDC = [
 ];
 
 const albOidc: Rule = {
-  scope: 'deployment',
   check: (s, name) => {
     if (s.get(ENDPOINT.endpointType) !== 'alb' || !OIDC.some((setting) => has(s, setting))) return [];
     const issues = OIDC.filter((setting) => !has(s, setting)).map((setting) =>
@@ -103,7 +100,6 @@ const albOidc: Rule = {
 
 /** An ALB without a certificate serves plain HTTP on the internet: tokens, cookies and events in clear. */
 const albOverTls: Rule = {
-  scope: 'deployment',
   check: (s, name) =>
     s.get(ENDPOINT.endpointType) === 'alb' &&
     !has(s, ENDPOINT.certificateArn) &&
@@ -120,7 +116,6 @@ const albOverTls: Rule = {
 };
 
 const archiveLifecycle: Rule = {
-  scope: 'deployment',
   check: (s, name) => {
     const transition = s.get(ARCHIVE.archiveTransitionDays) ?? 0;
     const expiration = s.get(ARCHIVE.archiveExpirationDays) ?? 0;

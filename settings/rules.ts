@@ -7,16 +7,15 @@ import type { AnySetting } from './kinds';
 import type { ResolvedSettings, SettingIssue } from './resolve';
 
 /**
- * Rules that span settings, in one place (with deployment-rules.ts). `function` rules run when the function (or `npm start`)
- * starts and at synth; `deployment` rules only at synth, where the stack's settings exist. Each
- * issue names the setting to change; `name` spells a setting as the reader knows it (variable or
- * context key).
+ * Rules that span settings, in one place (with deployment-rules.ts). FUNCTION_RULES run when the
+ * function (or `npm start`) starts and at synth; the stack's own rules (deployment-rules.ts) only
+ * at synth, where the stack's settings exist. Each issue names the setting to change; `name`
+ * spells a setting as the reader knows it (variable or context key).
  */
 
 export type SettingName = (setting: AnySetting) => string;
 
 export interface Rule {
-  readonly scope: 'function' | 'deployment';
   readonly check: (settings: ResolvedSettings, name: SettingName) => SettingIssue[];
 }
 
@@ -29,7 +28,6 @@ function isLoopback(hostname: string): boolean {
 }
 
 const corsOrigins: Rule = {
-  scope: 'function',
   check: (s) => {
     try {
       createCorsPolicy(s.get(COLLECTOR.corsOrigins) ?? []);
@@ -43,7 +41,6 @@ const corsOrigins: Rule = {
 };
 
 const jwtKeySource: Rule = {
-  scope: 'function',
   check: (s, name) => {
     if (s.get(AUTH.mode) !== 'jwt') return [];
     const sources = [AUTH.jwksUrl, AUTH.publicKeyPem, AUTH.secretArn];
@@ -55,7 +52,6 @@ const jwtKeySource: Rule = {
 };
 
 const jwtClaims: Rule = {
-  scope: 'function',
   check: (s, name) => {
     if (s.get(AUTH.mode) !== 'jwt') return [];
     const required = `required with ${name(AUTH.mode)}=jwt`;
@@ -67,7 +63,6 @@ const jwtClaims: Rule = {
 };
 
 const jwksOverTls: Rule = {
-  scope: 'function',
   check: (s) => {
     const url = s.get(AUTH.jwksUrl);
     if (url === undefined) return [];
@@ -78,7 +73,6 @@ const jwksOverTls: Rule = {
 };
 
 const protectedAppsRegistered: Rule = {
-  scope: 'function',
   check: (s, name) => {
     if (s.get(AUTH.mode) !== 'jwt') return [];
     const registered = new Set(s.get(COLLECTOR.appIds) ?? []);
@@ -97,7 +91,6 @@ const PREFIXES = [
 ];
 
 const prefixesApart: Rule = {
-  scope: 'function',
   check: (s, name) => {
     const present = PREFIXES.flatMap((setting) => {
       const value = s.get(setting);
@@ -120,7 +113,7 @@ export const FUNCTION_RULES: readonly Rule[] = [
   prefixesApart,
 ];
 
-/** Applies `rules` of the given scopes; the issues of every rule that failed. */
+/** Applies `rules`; the issues of every rule that failed. */
 export function applyRules(
   rules: readonly Rule[],
   settings: ResolvedSettings,
