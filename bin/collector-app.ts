@@ -1,7 +1,7 @@
 import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CollectorStack } from '../lib/collector-stack';
-import { parseContext, toStackProps } from './context';
+import { parseContext } from './context';
 
 export interface DefaultEnvironment {
   /** What the CDK CLI puts in CDK_DEFAULT_ACCOUNT (needs credentials). */
@@ -31,20 +31,21 @@ export function addCollectorStack(
   defaults: DefaultEnvironment,
   options: CollectorAppOptions = {},
 ): CollectorStack {
-  const context = parseContext((key) => app.node.tryGetContext(key));
+  const settings = parseContext(app.node.getAllContext());
+  const { region } = settings.stack;
   let env: Environment | undefined;
-  if (context.vpcId) {
-    env = { account: defaults.account, region: context.region ?? defaults.region };
+  if (settings.endpoint.vpcId) {
+    env = { account: defaults.account, region: region ?? defaults.region };
     if (!env.account || !env.region) {
       throw new Error(
         '-c vpcId: looking up an existing VPC needs AWS credentials and a Region (set -c region or AWS_REGION)',
       );
     }
-  } else if (context.region || context.endpointType === 'alb') {
-    const region = context.region ?? defaults.region;
-    env = region ? { region } : undefined;
+  } else if (region || settings.endpoint.endpointType === 'alb') {
+    const pinned = region ?? defaults.region;
+    env = pinned ? { region: pinned } : undefined;
   }
-  const stack = new CollectorStack(app, context.stackName, { ...toStackProps(context), env });
+  const stack = new CollectorStack(app, settings.stack.stackName, { settings, env });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

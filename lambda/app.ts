@@ -36,10 +36,11 @@ const REGISTRY_FAILURE_BACKOFF_MS = 10_000;
 
 /** The registry of the configuration: an SSM parameter read at run time, or the fixed app IDs. */
 function appRegistry(config: CollectorConfig, telemetry: Telemetry, metrics: OutcomeMetrics): AppRegistry {
-  if (config.appRegistryParameter === '') return staticAppRegistry(config.appIds);
+  const parameterName = config.appRegistryParameter;
+  if (parameterName === undefined) return staticAppRegistry(config.appIds);
   const registry = refreshingAppRegistry({
     read: ssmAppIdsReader({
-      parameterName: config.appRegistryParameter,
+      parameterName,
       cacheSeconds: config.appRegistryCacheSeconds,
       region: config.region,
       requestHandler: httpHandler(config),
@@ -49,7 +50,7 @@ function appRegistry(config: CollectorConfig, telemetry: Telemetry, metrics: Out
     onReadFailure: () => metrics.count('AppRegistryReadFailures'),
     onOutageStart: (error) =>
       telemetry.logger.warn('Cannot read the app registry; serving the last good list', {
-        parameter: config.appRegistryParameter,
+        parameter: parameterName,
         error: String(error),
       }),
     now: Date.now,

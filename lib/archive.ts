@@ -4,6 +4,8 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ARCHIVE_SETTINGS as A } from '../settings/archive-settings';
+import { COLLECTOR_SETTINGS as C } from '../settings/collector-settings';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface ArchiveProps {
@@ -66,12 +68,6 @@ export interface ArchiveProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-function checkPrefix(name: string, value: string): void {
-  if (!/^([A-Za-z0-9_.=-]+\/)+$/.test(value)) {
-    throw new Error(`Archive: ${name} "${value}" must be one or more path segments ending with "/"`);
-  }
-}
-
 /**
  * The S3 archive: a bucket (public access blocked, TLS only, encrypted, access-logged) that receives the
  * stream's records through Firehose as gzip newline-delimited JSON in hourly partitions
@@ -88,38 +84,16 @@ export class Archive extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveProps) {
     super(scope, id);
-    this.prefix = props.prefix ?? 'events/';
-    this.errorPrefix = props.errorPrefix ?? 'errors/';
-    const sidePrefixes = props.sidePrefixes ?? ['fallback/', 'quarantine/'];
-    this.bufferingInterval = props.bufferingInterval ?? Duration.seconds(300);
-    const bufferingSizeMiB = props.bufferingSizeMiB ?? 64;
-    const transitionAfterDays = props.transitionAfterDays ?? 30;
-    const expireAfterDays = props.expireAfterDays ?? 0;
-    const sideExpireAfterDays = props.sideObjectsExpireAfterDays ?? 90;
+    // Defaults and ranges are the settings table's (settings/archive-settings.ts), checked at synth.
+    this.prefix = props.prefix ?? A.archivePrefix.default;
+    this.errorPrefix = props.errorPrefix ?? A.archiveErrorPrefix.default;
+    const sidePrefixes = props.sidePrefixes ?? [C.fallbackPrefix.default, C.quarantinePrefix.default];
+    this.bufferingInterval = props.bufferingInterval ?? Duration.seconds(A.archiveBufferSeconds.default);
+    const bufferingSizeMiB = props.bufferingSizeMiB ?? A.archiveBufferMiB.default;
+    const transitionAfterDays = props.transitionAfterDays ?? A.archiveTransitionDays.default;
+    const expireAfterDays = props.expireAfterDays ?? A.archiveExpirationDays.default;
+    const sideExpireAfterDays = props.sideObjectsExpireAfterDays ?? A.quarantineExpirationDays.default;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
-    checkPrefix('prefix', this.prefix);
-    checkPrefix('errorPrefix', this.errorPrefix);
-    for (const side of sidePrefixes) checkPrefix('side prefix', side);
-    const all = [this.prefix, this.errorPrefix, ...sidePrefixes];
-    for (const a of all) {
-      for (const b of all) {
-        if (a !== b && b.startsWith(a)) {
-          throw new Error(
-            `Archive: prefixes "${a}" and "${b}" overlap; the archive table would read foreign objects`,
-          );
-        }
-      }
-    }
-    if (new Set(all).size !== all.length) throw new Error('Archive: prefixes must be distinct');
-    if (this.bufferingInterval.toSeconds() > 900)
-      throw new Error('Archive: bufferingInterval must be at most 900 seconds');
-    if (!Number.isInteger(bufferingSizeMiB) || bufferingSizeMiB < 1 || bufferingSizeMiB > 128) {
-      throw new Error('Archive: bufferingSizeMiB must be an integer between 1 and 128');
-    }
-    if (expireAfterDays > 0 && transitionAfterDays > 0 && expireAfterDays <= transitionAfterDays) {
-      throw new Error('Archive: expireAfterDays must be greater than transitionAfterDays');
-    }
 
     // Server access logs are granted by bucket policy, not by the legacy LogDeliveryWrite ACL.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);

@@ -2,6 +2,7 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ARCHIVE_SETTINGS } from '../settings/archive-settings';
 
 export interface AthenaTableProps {
   /** The archive bucket Firehose writes to. */
@@ -57,18 +58,9 @@ export class AthenaTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AthenaTableProps) {
     super(scope, id);
-    this.databaseName = props.databaseName ?? 'clickstream';
+    this.databaseName = props.databaseName ?? ARCHIVE_SETTINGS.athenaDatabase.default;
     this.tableName = props.tableName ?? 'ingestion_events';
     const firstYear = props.firstYear ?? 2025;
-    for (const [key, value] of [
-      ['databaseName', this.databaseName],
-      ['tableName', this.tableName],
-    ] as const) {
-      if (!/^[a-z0-9_]{1,255}$/.test(value)) {
-        throw new Error(`AthenaTable: ${key} "${value}" may hold lowercase letters, digits and "_" only`);
-      }
-    }
-    if (!props.prefix.endsWith('/')) throw new Error('AthenaTable: prefix must end with "/"');
 
     const account = Stack.of(this).account;
     this.database = new glue.CfnDatabase(this, 'Database', {

@@ -1,102 +1,20 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { CollectorSettings } from '../settings/table';
 import { Archive } from './archive';
 import { AthenaTable } from './athena-table';
 import { AlbEndpoint, type AlbOidcSettings } from './endpoints/alb-endpoint';
 import type { CollectorEndpoint } from './endpoints/endpoint';
 import { FunctionUrlEndpoint } from './endpoints/function-url-endpoint';
-import { type CustomDomain, HttpApiEndpoint } from './endpoints/http-api-endpoint';
-import { EventStream, type StreamCapacity } from './event-stream';
-import { IngestionFunction, type JwtAuthSettings } from './ingestion-function';
+import { HttpApiEndpoint } from './endpoints/http-api-endpoint';
+import { EventStream } from './event-stream';
+import { IngestionFunction } from './ingestion-function';
 import { Monitoring } from './monitoring';
 
-export type EndpointType = 'function-url' | 'http-api' | 'alb';
-
-export type EndpointSettings =
-  | { readonly type: 'function-url' }
-  | {
-      readonly type: 'http-api';
-      /** @default 1000 */
-      readonly throttleRateLimit?: number;
-      /** @default 2000 */
-      readonly throttleBurstLimit?: number;
-      /** @default - the execute-api URL */
-      readonly customDomain?: CustomDomain;
-    }
-  | {
-      readonly type: 'alb';
-      /** Existing VPC (looked up at synth: needs credentials and an explicit account/region). @default - a new VPC */
-      readonly vpcId?: string;
-      /** @default - HTTP only */
-      readonly certificateArn?: string;
-      /** @default - the ALB DNS name */
-      readonly domainName?: string;
-      /** @default - no DNS record */
-      readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
-      /** @default - no ALB authentication */
-      readonly oidc?: AlbOidcSettings;
-    };
-
 export interface CollectorStackProps extends StackProps {
-  /** @default { type: 'function-url' } */
-  readonly endpoint?: EndpointSettings;
-  readonly appIds: readonly string[];
-  /** @default '/collect' */
-  readonly collectPath?: string;
-  /** @default - no browser origin allowed */
-  readonly corsOrigins?: readonly string[];
-  /** @default { mode: 'on-demand' } */
-  readonly streamCapacity?: StreamCapacity;
-  /** @default 24 */
-  readonly streamRetentionHours?: number;
-  /** @default 1048576 */
-  readonly maxRecordBytes?: number;
-  /** @default 1048576 */
-  readonly maxBodyBytes?: number;
-  /** @default 8388608 */
-  readonly maxDecompressedBytes?: number;
-  /** @default 'events/' */
-  readonly archivePrefix?: string;
-  /** @default 'errors/' */
-  readonly archiveErrorPrefix?: string;
-  /** @default 'fallback/' */
-  readonly fallbackPrefix?: string;
-  /** @default 'quarantine/' */
-  readonly quarantinePrefix?: string;
-  /** @default 300 */
-  readonly archiveBufferSeconds?: number;
-  /** @default 64 */
-  readonly archiveBufferMiB?: number;
-  /** @default 30 */
-  readonly archiveTransitionDays?: number;
-  /** @default 0 (never) */
-  readonly archiveExpirationDays?: number;
-  /** @default 90 */
-  readonly quarantineExpirationDays?: number;
-  /** @default 'clickstream' */
-  readonly athenaDatabase?: string;
-  /** @default 'first-forwarded' */
-  readonly ipPolicy?: 'first-forwarded' | 'trusted-hop';
-  /** @default 'keep' */
-  readonly ipAnonymization?: 'keep' | 'truncate' | 'drop';
-  /** @default - no token authentication in the function */
-  readonly jwtAuth?: JwtAuthSettings;
-  /** @default true */
-  readonly alarmsEnabled?: boolean;
-  /** @default - no e-mail subscription */
-  readonly alarmEmail?: string;
-  /** @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default - unreserved */
-  readonly reservedConcurrency?: number;
-  /** @default 512 */
-  readonly lambdaMemoryMb?: number;
-  /** @default 10 */
-  readonly lambdaTimeoutSeconds?: number;
-  /** Delete the stream and buckets with the stack (for trials). @default false */
-  readonly destroyOnRemoval?: boolean;
+  /** The deployment's settings, as `parseContext` (bin/context.ts) yields them from CDK context. */
+  readonly settings: CollectorSettings;
 }
 
 /**
@@ -117,66 +35,50 @@ export class CollectorStack extends Stack {
         'Clickstream collector: serverless ingestion endpoint, Kinesis, Firehose archive and Athena table',
       ...props,
     });
-    const endpointSettings = props.endpoint ?? { type: 'function-url' };
-    const collectPath = props.collectPath ?? '/collect';
-    const fallbackPrefix = props.fallbackPrefix ?? 'fallback/';
-    const quarantinePrefix = props.quarantinePrefix ?? 'quarantine/';
-    const removalPolicy = props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const maxBodyBytes = props.maxBodyBytes ?? 1024 * 1024;
-    if (endpointSettings.type === 'alb' && maxBodyBytes > 1024 * 1024) {
-      throw new Error(
-        'CollectorStack: an ALB passes at most 1 MB bodies to Lambda; maxBodyBytes must be ≤ 1048576',
-      );
-    }
+    const { collector, stack, stream, archive } = props.settings;
+    const removalPolicy = stack.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = stack.logRetentionDays;
 
     this.eventStream = new EventStream(this, 'EventStream', {
-      capacity: props.streamCapacity,
-      retention: Duration.hours(props.streamRetentionHours ?? 24),
-      maxRecordBytes: props.maxRecordBytes,
+      capacity:
+        stream.streamMode === 'provisioned'
+          ? { mode: 'provisioned', shardCount: stream.shardCount }
+          : { mode: 'on-demand' },
+      retention: Duration.hours(stream.streamRetentionHours),
+      maxRecordBytes: collector.maxRecordBytes,
       removalPolicy,
     });
 
     this.archive = new Archive(this, 'Archive', {
       stream: this.eventStream.stream,
-      prefix: props.archivePrefix,
-      errorPrefix: props.archiveErrorPrefix,
-      sidePrefixes: [fallbackPrefix, quarantinePrefix],
-      bufferingInterval: Duration.seconds(props.archiveBufferSeconds ?? 300),
-      bufferingSizeMiB: props.archiveBufferMiB,
-      transitionAfterDays: props.archiveTransitionDays,
-      expireAfterDays: props.archiveExpirationDays,
-      sideObjectsExpireAfterDays: props.quarantineExpirationDays,
-      logRetention: props.logRetention,
+      prefix: archive.archivePrefix,
+      errorPrefix: archive.archiveErrorPrefix,
+      sidePrefixes: [collector.fallbackPrefix, collector.quarantinePrefix],
+      bufferingInterval: Duration.seconds(archive.archiveBufferSeconds),
+      bufferingSizeMiB: archive.archiveBufferMiB,
+      transitionAfterDays: archive.archiveTransitionDays,
+      expireAfterDays: archive.archiveExpirationDays,
+      sideObjectsExpireAfterDays: archive.quarantineExpirationDays,
+      logRetention,
       removalPolicy,
     });
 
     this.ingestion = new IngestionFunction(this, 'Ingestion', {
       stream: this.eventStream.stream,
       bucket: this.archive.bucket,
-      appIds: props.appIds,
-      collectPath,
-      corsOrigins: props.corsOrigins,
-      fallbackPrefix,
-      quarantinePrefix,
-      maxRecordBytes: props.maxRecordBytes,
-      maxBodyBytes,
-      maxDecompressedBytes: props.maxDecompressedBytes,
-      ipPolicy: props.ipPolicy,
-      ipAnonymization: props.ipAnonymization,
-      jwtAuth: props.jwtAuth,
-      memorySize: props.lambdaMemoryMb,
-      reservedConcurrency: props.reservedConcurrency,
-      timeout:
-        props.lambdaTimeoutSeconds === undefined ? undefined : Duration.seconds(props.lambdaTimeoutSeconds),
-      logRetention: props.logRetention,
+      settings: props.settings,
+      memorySize: stack.lambdaMemoryMb,
+      reservedConcurrency: stack.reservedConcurrency,
+      timeout: Duration.seconds(stack.lambdaTimeoutSeconds),
+      logRetention,
     });
 
-    this.endpoint = this.createEndpoint(endpointSettings, collectPath, props.logRetention);
+    this.endpoint = this.createEndpoint(props.settings);
 
     this.athenaTable = new AthenaTable(this, 'AthenaTable', {
       bucket: this.archive.bucket,
       prefix: this.archive.prefix,
-      databaseName: props.athenaDatabase,
+      databaseName: archive.athenaDatabase,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -184,8 +86,8 @@ export class CollectorStack extends Stack {
       stream: this.eventStream.stream,
       deliveryStream: this.archive.deliveryStream,
       bufferingInterval: this.archive.bufferingInterval,
-      alarmsEnabled: props.alarmsEnabled,
-      alarmEmail: props.alarmEmail,
+      alarmsEnabled: stack.alarms,
+      alarmEmail: stack.alarmEmail,
     });
 
     new CfnOutput(this, 'CollectorUrl', {
@@ -201,35 +103,62 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl });
   }
 
-  private createEndpoint(
-    settings: EndpointSettings,
-    collectPath: string,
-    logRetention: logs.RetentionDays | undefined,
-  ): CollectorEndpoint {
+  private createEndpoint(settings: CollectorSettings): CollectorEndpoint {
     const fn = this.ingestion.function;
-    switch (settings.type) {
+    const { collectPath } = settings.collector;
+    const endpoint = settings.endpoint;
+    const hostedZone =
+      endpoint.hostedZoneId && endpoint.hostedZoneName
+        ? { hostedZoneId: endpoint.hostedZoneId, zoneName: endpoint.hostedZoneName }
+        : undefined;
+    switch (endpoint.endpointType) {
       case 'function-url':
         return new FunctionUrlEndpoint(this, 'FunctionUrl', { function: fn, collectPath });
       case 'http-api':
         return new HttpApiEndpoint(this, 'HttpApi', {
           function: fn,
           collectPath,
-          throttleRateLimit: settings.throttleRateLimit,
-          throttleBurstLimit: settings.throttleBurstLimit,
-          customDomain: settings.customDomain,
-          logRetention,
+          throttleRateLimit: endpoint.httpApiThrottleRate,
+          throttleBurstLimit: endpoint.httpApiThrottleBurst,
+          customDomain:
+            endpoint.domainName && endpoint.certificateArn
+              ? { domainName: endpoint.domainName, certificateArn: endpoint.certificateArn, hostedZone }
+              : undefined,
+          logRetention: settings.stack.logRetentionDays,
         });
       case 'alb':
         return new AlbEndpoint(this, 'Alb', {
           function: fn,
           collectPath,
-          vpc: settings.vpcId ? ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: settings.vpcId }) : undefined,
-          certificateArn: settings.certificateArn,
-          domainName: settings.domainName,
-          hostedZone: settings.hostedZone,
-          oidc: settings.oidc,
+          vpc: endpoint.vpcId ? ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: endpoint.vpcId }) : undefined,
+          certificateArn: endpoint.certificateArn,
+          domainName: endpoint.domainName,
+          hostedZone,
+          oidc: albOidc(settings),
           accessLogsBucket: this.archive.accessLogsBucket,
         });
     }
   }
+}
+
+function albOidc(settings: CollectorSettings): AlbOidcSettings | undefined {
+  const e = settings.endpoint;
+  if (
+    !e.albOidcIssuer ||
+    !e.albOidcAuthorizationEndpoint ||
+    !e.albOidcTokenEndpoint ||
+    !e.albOidcUserInfoEndpoint ||
+    !e.albOidcClientId ||
+    !e.albOidcClientSecretArn
+  ) {
+    return undefined;
+  }
+  return {
+    issuer: e.albOidcIssuer,
+    authorizationEndpoint: e.albOidcAuthorizationEndpoint,
+    tokenEndpoint: e.albOidcTokenEndpoint,
+    userInfoEndpoint: e.albOidcUserInfoEndpoint,
+    clientId: e.albOidcClientId,
+    clientSecretArn: e.albOidcClientSecretArn,
+  };
 }

@@ -19,8 +19,8 @@ export interface EventStreamProps {
    */
   readonly retention?: Duration;
   /**
-   * Largest record the stream accepts, in bytes. Above 1 MiB the stream is configured for large records
-   * (Kinesis accepts up to 10 MiB).
+   * Largest record the stream accepts, in bytes (the maxRecordBytes setting, which holds its range).
+   * Above 1 MiB the stream is configured for large records (Kinesis accepts up to 10 MiB).
    * @default 1048576 (1 MiB, the Kinesis default)
    */
   readonly maxRecordBytes?: number;
@@ -42,18 +42,6 @@ export class EventStream extends Construct {
     const capacity = props.capacity ?? { mode: 'on-demand' };
     const retention = props.retention ?? Duration.hours(24);
     const maxRecordBytes = props.maxRecordBytes ?? MIB;
-    if (
-      capacity.mode === 'provisioned' &&
-      (!Number.isInteger(capacity.shardCount) || capacity.shardCount < 1)
-    ) {
-      throw new Error(`EventStream: shardCount must be a positive integer, got ${capacity.shardCount}`);
-    }
-    if (retention.toHours() < 24 || retention.toHours() > 8760) {
-      throw new Error('EventStream: retention must be between 24 and 8760 hours');
-    }
-    if (maxRecordBytes < 1024 || maxRecordBytes > 10 * MIB) {
-      throw new Error('EventStream: maxRecordBytes must be between 1 KiB and 10 MiB');
-    }
 
     this.stream = new kinesis.Stream(this, 'Stream', {
       streamMode:

@@ -7,89 +7,34 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/telemetry';
+import { COLLECTOR_SETTINGS } from '../settings/collector-settings';
+import { STACK_SETTINGS } from '../settings/deployment-settings';
+import { functionEnvironment } from '../settings/lambda-environment';
+import type { FunctionSettings } from '../settings/table';
 import { acknowledgeAll, nagArnRef } from './nag';
-
-/** Metric namespace and service dimension of the function's EMF metrics. */
-export const METRICS_NAMESPACE = 'Clickstream/Collector';
-export const SERVICE_NAME = 'clickstream-collector';
-
-/** Token authentication the function performs itself (CLICKSTREAM_AUTH_*). */
-export interface JwtAuthSettings {
-  /** Apps that must present a token; `['*']` means every registered app. */
-  readonly appIds: readonly string[];
-  /** @default 'clickstream_token' */
-  readonly cookieName?: string;
-  readonly issuer: string;
-  readonly audience: readonly string[];
-  /** Exactly one of jwksUrl, publicKey, secretArn. */
-  readonly jwksUrl?: string;
-  readonly publicKey?: string;
-  /** Full ARN of a Secrets Manager secret holding the verification key; the function may read only it. */
-  readonly secretArn?: string;
-  /** @default - the library's defaults for the key type */
-  readonly algorithms?: readonly string[];
-  /** @default 60 */
-  readonly clockSkewSeconds?: number;
-  /** Timeout of one JWKS request, in ms. @default 2000 */
-  readonly jwksTimeoutMs?: number;
-}
 
 export interface IngestionFunctionProps {
   readonly stream: kinesis.IStream;
   readonly bucket: s3.IBucket;
-  /** Registered app IDs. */
-  readonly appIds: readonly string[];
-  /** @default '/collect' */
-  readonly collectPath?: string;
-  /** Allowed browser origins (exact, or `https://*.example.com`). @default - none */
-  readonly corsOrigins?: readonly string[];
-  /** @default 'fallback/' */
-  readonly fallbackPrefix?: string;
-  /** @default 'quarantine/' */
-  readonly quarantinePrefix?: string;
-  /** Largest Kinesis record the function writes, in bytes. @default 1048576 */
-  readonly maxRecordBytes?: number;
-  /** Largest accepted request body, in bytes. @default 1048576 */
-  readonly maxBodyBytes?: number;
-  /** Largest accepted body after gzip decompression, in bytes. @default 8388608 */
-  readonly maxDecompressedBytes?: number;
-  /** @default 'first-forwarded' */
-  readonly ipPolicy?: 'first-forwarded' | 'trusted-hop';
-  /** @default 'keep' */
-  readonly ipAnonymization?: 'keep' | 'truncate' | 'drop';
-  /** @default - no token authentication */
-  readonly jwtAuth?: JwtAuthSettings;
-  /** @default 512 */
+  /**
+   * The function's settings (the table's `collector` and `auth` groups), as `parseContext` yields
+   * them; each becomes its `CLICKSTREAM_*` variable.
+   */
+  readonly settings: FunctionSettings;
+  /** @default 512 (the lambdaMemoryMb setting's default) */
   readonly memorySize?: number;
   /** @default - unreserved */
   readonly reservedConcurrency?: number;
-  /** @default Duration.seconds(10) */
+  /** @default 10 seconds (the lambdaTimeoutSeconds setting's default) */
   readonly timeout?: Duration;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /** @default 30 days (the logRetentionDays setting's default) */
   readonly logRetention?: logs.RetentionDays;
   /**
    * Handler source file.
    * @default lambda/handler.ts of this repository
    */
   readonly entry?: string;
-}
-
-const MIB = 1024 * 1024;
-
-function checkJwt(auth: JwtAuthSettings): void {
-  const sources = [auth.jwksUrl, auth.publicKey, auth.secretArn].filter(
-    (value) => value !== undefined && value !== '',
-  );
-  if (sources.length !== 1) {
-    throw new Error('IngestionFunction: jwtAuth needs exactly one of jwksUrl, publicKey or secretArn');
-  }
-  if (auth.issuer === '') throw new Error('IngestionFunction: jwtAuth.issuer is required');
-  if (auth.audience.length === 0) throw new Error('IngestionFunction: jwtAuth.audience is required');
-  if (auth.appIds.length === 0)
-    throw new Error('IngestionFunction: jwtAuth.appIds is required ("*" for all apps)');
-  if (auth.secretArn && !/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/.test(auth.secretArn)) {
-    throw new Error('IngestionFunction: jwtAuth.secretArn must be a Secrets Manager secret ARN');
-  }
 }
 
 /**
@@ -104,22 +49,11 @@ export class IngestionFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionFunctionProps) {
     super(scope, id);
-    const fallbackPrefix = props.fallbackPrefix ?? 'fallback/';
-    const quarantinePrefix = props.quarantinePrefix ?? 'quarantine/';
-    const maxRecordBytes = props.maxRecordBytes ?? MIB;
-    if (props.appIds.length === 0) throw new Error('IngestionFunction: register at least one app ID');
-    if (fallbackPrefix === quarantinePrefix) {
-      throw new Error('IngestionFunction: fallbackPrefix and quarantinePrefix must differ');
-    }
-    if (props.reservedConcurrency !== undefined && props.reservedConcurrency < 1) {
-      throw new Error(
-        'IngestionFunction: reservedConcurrency must be at least 1 (0 would stop all requests)',
-      );
-    }
-    if (props.jwtAuth) checkJwt(props.jwtAuth);
+    const { fallbackPrefix, quarantinePrefix } = props.settings.collector;
+    const secretArn = props.settings.auth.mode === 'jwt' ? props.settings.auth.secretArn : undefined;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? STACK_SETTINGS.logRetentionDays.default,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -135,46 +69,21 @@ export class IngestionFunction extends Construct {
       }),
     );
 
-    const auth = props.jwtAuth;
     const environment: Record<string, string> = {
-      CLICKSTREAM_APP_IDS: props.appIds.join(','),
-      CLICKSTREAM_PATH: props.collectPath ?? '/collect',
-      CLICKSTREAM_CORS_ORIGINS: (props.corsOrigins ?? []).join(','),
-      CLICKSTREAM_STREAM_NAME: props.stream.streamName,
-      CLICKSTREAM_ARCHIVE_BUCKET: props.bucket.bucketName,
-      CLICKSTREAM_FALLBACK_PREFIX: fallbackPrefix,
-      CLICKSTREAM_QUARANTINE_PREFIX: quarantinePrefix,
-      CLICKSTREAM_MAX_RECORD_BYTES: String(maxRecordBytes),
-      CLICKSTREAM_MAX_BODY_BYTES: String(props.maxBodyBytes ?? MIB),
-      CLICKSTREAM_MAX_DECOMPRESSED_BYTES: String(props.maxDecompressedBytes ?? 8 * MIB),
-      CLICKSTREAM_IP_POLICY: props.ipPolicy ?? 'first-forwarded',
-      CLICKSTREAM_IP_ANONYMIZATION: props.ipAnonymization ?? 'keep',
-      CLICKSTREAM_AUTH_MODE: auth ? 'jwt' : 'none',
+      ...functionEnvironment(props.settings),
+      [COLLECTOR_SETTINGS.streamName.env]: props.stream.streamName,
+      [COLLECTOR_SETTINGS.bucket.env]: props.bucket.bucketName,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
-    if (auth) {
-      Object.assign(environment, {
-        CLICKSTREAM_AUTH_APP_IDS: auth.appIds.join(','),
-        CLICKSTREAM_AUTH_COOKIE_NAME: auth.cookieName ?? 'clickstream_token',
-        CLICKSTREAM_AUTH_ISSUER: auth.issuer,
-        CLICKSTREAM_AUTH_AUDIENCE: auth.audience.join(','),
-        CLICKSTREAM_AUTH_JWKS_URL: auth.jwksUrl ?? '',
-        CLICKSTREAM_AUTH_PUBLIC_KEY: auth.publicKey ?? '',
-        CLICKSTREAM_AUTH_SECRET_ARN: auth.secretArn ?? '',
-        CLICKSTREAM_AUTH_ALGORITHMS: (auth.algorithms ?? []).join(','),
-        CLICKSTREAM_AUTH_CLOCK_SKEW_SECONDS: String(auth.clockSkewSeconds ?? 60),
-        CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS: String(auth.jwksTimeoutMs ?? 2_000),
-      });
-    }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry ?? fileURLToPath(new URL('../lambda/handler.ts', import.meta.url)),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? STACK_SETTINGS.lambdaMemoryMb.default,
+      timeout: props.timeout ?? Duration.seconds(STACK_SETTINGS.lambdaTimeoutSeconds.default),
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
@@ -215,9 +124,9 @@ export class IngestionFunction extends Construct {
         ],
       }),
     );
-    if (auth?.secretArn) {
+    if (secretArn) {
       this.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [auth.secretArn] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
       );
     }
 

@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './ingestion-function';
+import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../lambda/observability/telemetry';
 
 export interface MonitoringProps {
   readonly function: lambda.IFunction;
@@ -28,18 +28,6 @@ export interface MonitoringProps {
   readonly serviceName?: string;
 }
 
-/** Metrics the function emits (EMF), in `namespace` with the dimension `service`. */
-export type CollectorMetricName =
-  | 'Requests2xx'
-  | 'Requests4xx'
-  | 'Requests5xx'
-  | 'EventsAccepted'
-  | 'EventsQuarantined'
-  | 'BytesIn'
-  | 'KinesisRetries'
-  | 'FallbackWrites'
-  | 'SinkFailures';
-
 /** A CloudWatch dashboard over the function, stream and Firehose, and alarms on an SNS topic. */
 export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -54,9 +42,6 @@ export class Monitoring extends Construct {
     super(scope, id);
     this.namespace = props.metricsNamespace ?? METRICS_NAMESPACE;
     this.service = props.serviceName ?? SERVICE_NAME;
-    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
-      throw new Error(`Monitoring: alarmEmail "${props.alarmEmail}" is not an e-mail address`);
-    }
 
     this.topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'Clickstream collector alarms',
@@ -87,6 +72,7 @@ export class Monitoring extends Construct {
           this.metric('Requests4xx', 'rejected (4xx)'),
           this.metric('Requests5xx', 'failed (5xx)'),
         ],
+        right: [this.metric('ValidationRequests', 'validation calls (store nothing)')],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -101,7 +87,9 @@ export class Monitoring extends Construct {
           this.metric('KinesisRetries', 'Kinesis retries'),
           this.metric('FallbackWrites', 'S3 fallback writes'),
           this.metric('SinkFailures', 'sink failures (503)'),
+          this.metric('AppRegistryReadFailures', 'app registry read failures'),
         ],
+        right: [this.metric('EventsToFallback', 'events to the S3 fallback')],
         width: 8,
       }),
     );
@@ -246,7 +234,7 @@ export class Monitoring extends Construct {
   }
 
   /** A function metric in the collector namespace, summed over 5 minutes. */
-  public metric(name: CollectorMetricName, label?: string): cloudwatch.Metric {
+  public metric(name: MetricName, label?: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName: name,

@@ -1,4 +1,5 @@
 import { hourPartition } from '../lambda/core/partition-path';
+import { LOCAL_SETTINGS } from '../settings/local-settings';
 
 /**
  * The archive layout of DESIGN §3 (what Firehose writes in AWS and the local archiver writes into
@@ -32,7 +33,7 @@ export interface PlanOptions {
   readonly maxObjectBytes?: number;
 }
 
-export const DEFAULT_ARCHIVE_PREFIX = 'archive/';
+export const DEFAULT_ARCHIVE_PREFIX = LOCAL_SETTINGS.archivePrefix.default;
 export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024;
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');

@@ -1,55 +1,45 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { ConfigError } from '../lambda/config';
-import { DEFAULT_ARCHIVE_PREFIX } from './archive-layout';
+import { COLLECTOR_SETTINGS } from '../settings/collector-settings';
+import { LIBRARY_SETTINGS, LOCAL_SETTINGS } from '../settings/local-settings';
+import { resolveSettings } from '../settings/resolve';
+import { FUNCTION_GROUPS, settingsOf } from '../settings/table';
 import { EMULATOR_CREDENTIALS } from './aws-local-clients';
 
 /**
  * Configuration of the local collector and its tools. Like `lambda/config.ts`, this is the only
  * module under `local/` that reads or writes `process.env`: the collector itself is configured by
- * the Lambda's own variables (`parseConfig`), with the local defaults below filled in.
+ * the Lambda's own variables (`parseConfig`), with the local defaults below filled in. Names,
+ * defaults and ranges are the settings table's (settings/local-settings.ts).
  */
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** What a laptop needs so the API document's cURL example (appId=test_release) works as is. */
-export const LOCAL_COLLECTOR_DEFAULTS = {
-  CLICKSTREAM_APP_IDS: 'test_app,test_release',
-  CLICKSTREAM_STREAM_NAME: 'clickstream-local',
-  CLICKSTREAM_ARCHIVE_BUCKET: 'clickstream-local',
-  AWS_REGION: 'us-east-1',
-} as const;
+/**
+ * What a laptop needs so the API document's cURL example (appId=test_release) works as is: the
+ * `localDefault` of each function setting in the settings table.
+ */
+export const LOCAL_COLLECTOR_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  settingsOf(FUNCTION_GROUPS).flatMap((setting) =>
+    setting.env !== undefined && setting.localDefault !== undefined
+      ? [[setting.env, setting.localDefault]]
+      : [],
+  ),
+);
 
 export const LOCAL_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8080;
-export const DEFAULT_KINESIS_PORT = 4567;
-export const DEFAULT_S3_PORT = 4568;
 
 /** The repository root, so `npm start` stores data in `<repo>/.local` whatever the working folder. */
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '.local');
 
-const port = (defaultValue: number) => z.coerce.number().int().min(0).max(65_535).default(defaultValue);
-
-const onOff = z
-  .enum(['on', 'off', 'true', 'false', '1', '0'])
-  .optional()
-  .transform((value) => (value === undefined ? undefined : ['on', 'true', '1'].includes(value)));
-
-const localSchema = z.object({
-  PORT: port(DEFAULT_PORT),
-  CLICKSTREAM_LOCAL_KINESIS_PORT: port(DEFAULT_KINESIS_PORT),
-  CLICKSTREAM_LOCAL_S3_PORT: port(DEFAULT_S3_PORT),
-  CLICKSTREAM_LOCAL_DATA_DIR: z.string().min(1, 'must not be empty').optional(),
-  CLICKSTREAM_LOCAL_ARCHIVER: onOff,
-  CLICKSTREAM_LOCAL_ARCHIVE_PREFIX: z
-    .string()
-    .default(DEFAULT_ARCHIVE_PREFIX)
-    .refine((prefix) => prefix === '' || prefix.endsWith('/'), 'must be empty or end with "/"'),
-  AWS_ENDPOINT_URL_KINESIS: z.url().optional(),
-  AWS_ENDPOINT_URL_S3: z.url().optional(),
-});
+/** The local server's own settings, and the external endpoints it may use instead of its emulators. */
+const LOCAL_READS = [
+  ...Object.values(LOCAL_SETTINGS),
+  COLLECTOR_SETTINGS.kinesisEndpoint,
+  COLLECTOR_SETTINGS.s3Endpoint,
+];
 
 export interface LocalSettings {
   readonly port: number;
@@ -75,26 +65,20 @@ function definedEntries(env: Environment): Record<string, string> {
   return result;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-}
-
 /** The local server's own settings; throws `ConfigError` naming each bad variable. */
 export function parseLocalSettings(env: Environment): LocalSettings {
-  const parsed = localSchema.safeParse(definedEntries(env));
-  if (!parsed.success) {
-    throw new ConfigError(`Invalid local collector configuration: ${describeIssues(parsed.error)}`);
+  const { resolved, issues } = resolveSettings(LOCAL_READS, (setting) =>
+    setting.env === undefined ? undefined : env[setting.env],
+  );
+  if (issues.length > 0) {
+    const text = issues.map((issue) => `${issue.setting.env}: ${issue.message}`).join('; ');
+    throw new ConfigError(`Invalid local collector configuration: ${text}`);
   }
-  const settings = parsed.data;
+  const local = resolved.group(LOCAL_SETTINGS);
   return {
-    port: settings.PORT,
-    kinesisPort: settings.CLICKSTREAM_LOCAL_KINESIS_PORT,
-    s3Port: settings.CLICKSTREAM_LOCAL_S3_PORT,
-    dataDir: settings.CLICKSTREAM_LOCAL_DATA_DIR,
-    archiver: settings.CLICKSTREAM_LOCAL_ARCHIVER,
-    archivePrefix: settings.CLICKSTREAM_LOCAL_ARCHIVE_PREFIX,
-    kinesisEndpoint: settings.AWS_ENDPOINT_URL_KINESIS,
-    s3Endpoint: settings.AWS_ENDPOINT_URL_S3,
+    ...local,
+    kinesisEndpoint: resolved.get(COLLECTOR_SETTINGS.kinesisEndpoint),
+    s3Endpoint: resolved.get(COLLECTOR_SETTINGS.s3Endpoint),
   };
 }
 
@@ -160,8 +144,11 @@ export function planProcessEnv(
   } else if (embedded.kinesis && env.AWS_ACCESS_KEY_ID === undefined && env.AWS_PROFILE === undefined) {
     Object.assign(set, staticCredentials);
   }
-  if (env.POWERTOOLS_METRICS_DISABLED === undefined) set.POWERTOOLS_METRICS_DISABLED = 'true';
-  if (env.POWERTOOLS_LOG_LEVEL === undefined) set.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  for (const setting of Object.values(LIBRARY_SETTINGS)) {
+    if (setting.env !== undefined && setting.localDefault !== undefined && env[setting.env] === undefined) {
+      set[setting.env] = setting.localDefault;
+    }
+  }
   return { set, unset, warnings };
 }
 
@@ -190,8 +177,8 @@ export function parseTailSettings(env: Environment): TailSettings {
   const collectorEnv = { ...LOCAL_COLLECTOR_DEFAULTS, ...definedEntries(env) };
   return {
     kinesisEndpoint: local.kinesisEndpoint ?? `http://${LOCAL_HOST}:${local.kinesisPort}`,
-    streamName: collectorEnv.CLICKSTREAM_STREAM_NAME,
-    region: collectorEnv.AWS_REGION,
+    streamName: collectorEnv[COLLECTOR_SETTINGS.streamName.env] ?? '',
+    region: collectorEnv[COLLECTOR_SETTINGS.region.env] ?? COLLECTOR_SETTINGS.region.default,
     emulator: local.kinesisEndpoint === undefined,
   };
 }

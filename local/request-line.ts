@@ -22,19 +22,27 @@ export interface RequestLineInput {
 const MAX_REASON_CHARS = 200;
 const MAX_FIELD_CHARS = 120;
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function isControl(code: number): boolean {
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
 
 /**
  * Client text made safe for a terminal line: control characters (ANSI escapes, newlines that would
  * forge a line of their own) written as `\xNN` / `\uNNNN` escapes, and the length bounded.
  */
 export function printable(text: string, max = MAX_FIELD_CHARS): string {
-  const escaped = text.replace(CONTROL, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  let escaped = '';
+  for (const character of text) {
+    // Stops early: a megabyte of client text costs no more than `max` characters of work.
+    if (escaped.length > max) break;
+    const code = character.codePointAt(0) ?? 0;
+    if (!isControl(code)) escaped += character;
+    else
+      escaped +=
+        code <= 0xff
+          ? `\\x${code.toString(16).padStart(2, '0')}`
+          : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { ConfigError } from '../config';
+import { getPublicSuffix } from 'tldts';
+import { ConfigError } from '../../settings/config-error';
 import type { CorsDecision, CorsPolicy, HttpRequest } from '../core/ports';
 
 /**
@@ -91,8 +92,14 @@ function parseOrigin(text: string, allowWildcard: boolean): ParseResult {
   if (labels[0] === '*' && allowWildcard) {
     wildcard = true;
     labels.shift();
-    // `*.com` would admit every site under a public suffix; demand a registrable-looking domain.
-    if (labels.length < 2) return { problem: '"*" must be followed by at least two labels' };
+    // `*.com`, `*.co.uk` or `*.github.io` would admit every site registered under a public suffix
+    // (ICANN and private sections of the Public Suffix List alike); demand a domain below one.
+    const parent = labels.join('.');
+    if (labels.length < 2 || getPublicSuffix(parent, { allowPrivateDomains: true }) === parent) {
+      return {
+        problem: `"*" must stand for a label below a registered domain; ${parent} is a public suffix`,
+      };
+    }
   }
   if (labels.some((label) => label.includes('*'))) {
     return { problem: '"*" may only stand alone as the leftmost label, as in https://*.example.com' };

@@ -6,6 +6,29 @@ import type { RequestOutcome } from '../core/outcome';
 export const METRICS_NAMESPACE = 'Clickstream/Collector';
 export const SERVICE_NAME = 'clickstream-collector';
 
+/** Every metric the function emits (EMF), in `METRICS_NAMESPACE` with the dimension `service`. */
+export const METRIC_NAMES = [
+  'Requests2xx',
+  'Requests4xx',
+  'Requests5xx',
+  'EventsAccepted',
+  'EventsQuarantined',
+  'BytesIn',
+  'KinesisRetries',
+  'FallbackWrites',
+  'EventsToFallback',
+  'SinkFailures',
+  'ValidationRequests',
+  'AppRegistryReadFailures',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+function requestsMetric(statusCode: number): MetricName {
+  if (statusCode >= 500) return 'Requests5xx';
+  return statusCode >= 400 ? 'Requests4xx' : 'Requests2xx';
+}
+
 export type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /** The part of Powertools' `Metrics` the collector uses. */
@@ -37,7 +60,7 @@ const SINK_FAILURES = new Set(['sink_unavailable', 'quarantine_unavailable']);
  * data.
  */
 export class OutcomeMetrics {
-  private readonly sums = new Map<string, { unit: Unit; value: number }>();
+  private readonly sums = new Map<MetricName, { unit: Unit; value: number }>();
   private lastFlush: number;
 
   constructor(
@@ -49,7 +72,7 @@ export class OutcomeMetrics {
   }
 
   record(outcome: RequestOutcome): void {
-    this.add(`Requests${Math.floor(outcome.statusCode / 100)}xx`, MetricUnit.Count, 1);
+    this.add(requestsMetric(outcome.statusCode), MetricUnit.Count, 1);
     // Validation calls store nothing; they are counted apart so they never read as traffic lost.
     this.add('ValidationRequests', MetricUnit.Count, outcome.route === 'validate' ? 1 : 0);
     this.add('BytesIn', MetricUnit.Bytes, outcome.bytesIn);
@@ -66,7 +89,7 @@ export class OutcomeMetrics {
   }
 
   /** Counts something that is not a request (e.g. a failed registry read); published with the rest. */
-  count(name: string, value = 1): void {
+  count(name: MetricName, value = 1): void {
     this.add(name, MetricUnit.Count, value);
   }
 
@@ -78,7 +101,7 @@ export class OutcomeMetrics {
     this.publisher.publishStoredMetrics();
   }
 
-  private add(name: string, unit: Unit, value: number): void {
+  private add(name: MetricName, unit: Unit, value: number): void {
     const sum = this.sums.get(name);
     if (sum) sum.value += value;
     else this.sums.set(name, { unit, value });

@@ -8,7 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { type CollectorEndpoint, checkCollectPath } from './endpoint';
+import type { CollectorEndpoint } from './endpoint';
 
 /** ALB OIDC authentication in front of the function (as in Clickstream Analytics on AWS). */
 export interface AlbOidcSettings {
@@ -23,8 +23,8 @@ export interface AlbOidcSettings {
 
 export interface AlbEndpointProps {
   readonly function: lambda.IFunction;
-  /** @default '/collect' */
-  readonly collectPath?: string;
+  /** The path the SDKs POST to (the collectPath setting), e.g. `/collect`. */
+  readonly collectPath: string;
   /** @default - a new VPC with two public subnets and no NAT gateway */
   readonly vpc?: ec2.IVpc;
   /** ACM certificate for an HTTPS listener (HTTP then redirects to HTTPS). @default - HTTP only */
@@ -52,12 +52,9 @@ export class AlbEndpoint extends Construct implements CollectorEndpoint {
 
   constructor(scope: Construct, id: string, props: AlbEndpointProps) {
     super(scope, id);
-    const path = props.collectPath ?? '/collect';
-    checkCollectPath('AlbEndpoint', path);
-    if (props.domainName && !props.certificateArn) {
-      throw new Error('AlbEndpoint: domainName requires certificateArn (the listener serves HTTPS for it)');
-    }
-    if (props.hostedZone && !props.domainName) throw new Error('AlbEndpoint: hostedZone requires domainName');
+    const path = props.collectPath;
+    // Without a certificate there is no HTTPS listener for the OIDC action: the endpoint would be
+    // open while its user believes it authenticated. (Synth checks this too; this guards direct use.)
     if (props.oidc && !props.certificateArn) {
       throw new Error(
         'AlbEndpoint: oidc requires certificateArn (ALB authenticates on HTTPS listeners only)',

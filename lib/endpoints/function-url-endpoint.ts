@@ -1,12 +1,12 @@
 import { Fn } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { type CollectorEndpoint, checkCollectPath } from './endpoint';
+import type { CollectorEndpoint } from './endpoint';
 
 export interface FunctionUrlEndpointProps {
   readonly function: lambda.IFunction;
-  /** @default '/collect' */
-  readonly collectPath?: string;
+  /** The path the SDKs POST to (the collectPath setting), e.g. `/collect`. */
+  readonly collectPath: string;
 }
 
 /**
@@ -19,8 +19,7 @@ export class FunctionUrlEndpoint extends Construct implements CollectorEndpoint 
 
   constructor(scope: Construct, id: string, props: FunctionUrlEndpointProps) {
     super(scope, id);
-    const path = props.collectPath ?? '/collect';
-    checkCollectPath('FunctionUrlEndpoint', path);
+    const path = props.collectPath;
     this.functionUrl = new lambda.FunctionUrl(this, 'Url', {
       function: props.function,
       authType: lambda.FunctionUrlAuthType.NONE,

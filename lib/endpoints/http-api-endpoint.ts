@@ -8,7 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { type CollectorEndpoint, checkCollectPath } from './endpoint';
+import { ENDPOINT_SETTINGS } from '../../settings/deployment-settings';
+import type { CollectorEndpoint } from './endpoint';
 
 /** A custom domain served with a certificate; the DNS record is created when the hosted zone is given. */
 export interface CustomDomain {
@@ -21,8 +22,8 @@ export interface CustomDomain {
 
 export interface HttpApiEndpointProps {
   readonly function: lambda.IFunction;
-  /** @default '/collect' */
-  readonly collectPath?: string;
+  /** The path the SDKs POST to (the collectPath setting), e.g. `/collect`. */
+  readonly collectPath: string;
   /** Steady-state requests per second of the stage. @default 1000 */
   readonly throttleRateLimit?: number;
   /** Burst of the stage. @default 2000 */
@@ -46,12 +47,9 @@ export class HttpApiEndpoint extends Construct implements CollectorEndpoint {
 
   constructor(scope: Construct, id: string, props: HttpApiEndpointProps) {
     super(scope, id);
-    const path = props.collectPath ?? '/collect';
-    checkCollectPath('HttpApiEndpoint', path);
-    const rateLimit = props.throttleRateLimit ?? 1000;
-    const burstLimit = props.throttleBurstLimit ?? 2000;
-    if (rateLimit <= 0 || burstLimit <= 0)
-      throw new Error('HttpApiEndpoint: throttle limits must be positive');
+    const path = props.collectPath;
+    const rateLimit = props.throttleRateLimit ?? ENDPOINT_SETTINGS.httpApiThrottleRate.default;
+    const burstLimit = props.throttleBurstLimit ?? ENDPOINT_SETTINGS.httpApiThrottleBurst.default;
 
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Clickstream collector',

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '../../lambda/observability/telemetry';
 import { RECORD_COLUMNS } from '../../lib/athena-table';
 import { CONTRACT_FIELDS } from '../support/record-schema';
 import { CONFIGURATIONS, synthesize } from './support';
@@ -273,6 +274,11 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       expect(body, metric).toContain(`\\"${metric}\\"`);
     }
     expect(body).toContain('Clickstream/Collector');
+  });
+
+  it('shows every metric the function emits on the dashboard', () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    for (const metric of METRIC_NAMES) expect(body, metric).toContain(`\\"${metric}\\"`);
   });
 
   it('outputs the collector URL with its path, the stream, the bucket, the Athena table and the dashboard URL', () => {

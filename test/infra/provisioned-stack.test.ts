@@ -29,7 +29,7 @@ describe('provisioned stream with JWT auth from a secret, alarm e-mail and tuned
           CLICKSTREAM_AUTH_ISSUER: 'https://issuer.example.com',
           CLICKSTREAM_AUTH_AUDIENCE: 'clickstream',
           CLICKSTREAM_AUTH_SECRET_ARN: JWT_SECRET_ARN,
-          CLICKSTREAM_AUTH_JWKS_URL: '',
+          CLICKSTREAM_AUTH_JWKS_URL: Match.absent(),
           CLICKSTREAM_AUTH_JWKS_TIMEOUT_MS: '1500',
         }),
       },

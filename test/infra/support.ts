@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -56,7 +57,7 @@ export const CONFIGURATIONS = {
     hostedZoneName: 'example.com',
     ...OIDC_CONTEXT,
   },
-  albPlain: { appIds: 'shop_web', endpointType: 'alb' },
+  albPlain: { appIds: 'shop_web', endpointType: 'alb', allowPlainHttp: 'true' },
 } satisfies Record<string, Record<string, string>>;
 
 export type ConfigurationName = keyof typeof CONFIGURATIONS;
@@ -67,9 +68,17 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** Builds the app exactly as `bin/app.ts` does, from the given context, without credentials. */
+/** The context of cdk.json (the CDK feature flags), which the CLI hands every synth. */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+/**
+ * Builds the app exactly as `cdk synth` runs `bin/app.ts`: cdk.json's context, then the given keys
+ * (as `-c` would), without credentials.
+ */
 export function synthesize(context: Record<string, string>, options: { nag?: boolean } = {}): Synthesized {
-  const app = new App({ context });
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
   const stack = addCollectorStack(app, {}, { nag: options.nag ?? false });
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -1,4 +1,11 @@
-import { errors, type JWSAlgorithm, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
+import {
+  errors,
+  type JWSAlgorithm,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
 import type { AuthConfig } from '../../config';
 import { ConfigError } from '../../config';
 import { ForbiddenError, ServiceUnavailableError } from '../../core/errors';
@@ -43,19 +50,23 @@ interface KeySource {
   readonly key: JWTVerifyGetKey;
 }
 
+/** The configured key source; the configuration's rules allow exactly one (settings/rules.ts). */
 function keySourceKind(auth: AuthConfig): KeySourceKind {
-  const configured = [
-    auth.jwksUrl !== '' ? ('jwks' as const) : null,
-    auth.publicKeyPem !== '' ? ('public-key' as const) : null,
-    auth.secretArn !== '' ? ('secret' as const) : null,
-  ].filter((kind) => kind !== null);
-  const [kind] = configured;
-  if (configured.length !== 1 || kind === undefined) {
-    throw new ConfigError(
-      'CLICKSTREAM_AUTH_MODE=jwt needs exactly one of CLICKSTREAM_AUTH_JWKS_URL, CLICKSTREAM_AUTH_PUBLIC_KEY or CLICKSTREAM_AUTH_SECRET_ARN',
-    );
-  }
-  return kind;
+  if (auth.jwksUrl !== '') return 'jwks';
+  if (auth.publicKeyPem !== '') return 'public-key';
+  if (auth.secretArn !== '') return 'secret';
+  throw new ConfigError('CLICKSTREAM_AUTH_MODE=jwt needs a key source');
+}
+
+/**
+ * A token may live at most `maxSeconds` (`exp − iat`). Without `iat` its issue time is unknown, so
+ * the validity it has left (`exp − now`) must fit the limit instead: a token minted for ten years
+ * is refused either way.
+ */
+function withinLifetime(payload: JWTPayload, nowSeconds: number, maxSeconds: number): boolean {
+  if (typeof payload.exp !== 'number') return false;
+  const start = typeof payload.iat === 'number' ? payload.iat : nowSeconds;
+  return payload.exp - start <= maxSeconds;
 }
 
 async function createKeySource(
@@ -144,11 +155,15 @@ export async function createAuthenticator(
       const lookup = extractToken(request, auth.cookieName);
       if (lookup.kind === 'missing') throw missing();
       if (lookup.kind === 'malformed') throw invalid();
+      const currentDate = new Date(now());
+      let payload: JWTPayload;
       try {
-        await jwtVerify(lookup.token, source.key, { ...baseOptions, currentDate: new Date(now()) });
+        ({ payload } = await jwtVerify(lookup.token, source.key, { ...baseOptions, currentDate }));
       } catch (error) {
         throw toHttpError(error, retryAfterSeconds);
       }
+      if (!withinLifetime(payload, currentDate.getTime() / 1000, auth.maxTokenLifetimeSeconds))
+        throw invalid();
     },
   };
 }

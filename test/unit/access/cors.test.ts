@@ -217,6 +217,22 @@ describe('CORS configuration', () => {
     expect(() => createCorsPolicy([entry])).toThrow(/CLICKSTREAM_CORS_ORIGINS/);
   });
 
+  it.each([
+    ['an ICANN public suffix', 'https://*.co.uk'],
+    ['a private-section public suffix', 'https://*.github.io'],
+    ['a cloud public suffix', 'https://*.s3.amazonaws.com'],
+    ['a wildcard public suffix rule (*.ck)', 'https://*.foo.ck'],
+  ])('rejects a wildcard directly under %s (%s): any site registered there would match', (_what, entry) => {
+    expect(() => createCorsPolicy([entry])).toThrow(/CLICKSTREAM_CORS_ORIGINS: .*public suffix/);
+  });
+
+  it.each(['https://*.example.co.uk', 'https://*.my-site.github.io', 'https://*.example.com'])(
+    'accepts a wildcard below a registered domain (%s)',
+    (entry) => {
+      expect(() => createCorsPolicy([entry])).not.toThrow();
+    },
+  );
+
   it('rejects a negative max-age', () => {
     expect(() => createCorsPolicy([], { maxAgeSeconds: -1 })).toThrow();
   });

@@ -39,6 +39,7 @@ export function authConfig(overrides: Partial<AuthConfig> = {}): AuthConfig {
     algorithms: [],
     clockSkewSeconds: 60,
     jwksTimeoutMs: 2_000,
+    maxTokenLifetimeSeconds: 86_400,
     ...overrides,
   };
 }
@@ -51,6 +52,8 @@ export interface TokenOptions {
   /** Absolute epoch seconds; null leaves the claim out. */
   readonly exp?: number | null;
   readonly nbf?: number;
+  /** Absolute epoch seconds; null leaves the claim out. @default NOW_S - 10 */
+  readonly iat?: number | null;
   readonly claims?: JWTPayload;
 }
 
@@ -63,8 +66,8 @@ export async function signToken(key: CryptoKey | Uint8Array, options: TokenOptio
       ...(options.kid === undefined ? {} : { kid: options.kid }),
     })
     .setIssuer(options.issuer ?? ISSUER)
-    .setAudience(options.audience ?? AUDIENCE)
-    .setIssuedAt(NOW_S - 10);
+    .setAudience(options.audience ?? AUDIENCE);
+  if (options.iat !== null) jwt.setIssuedAt(options.iat ?? NOW_S - 10);
   if (options.exp !== null) jwt.setExpirationTime(options.exp ?? NOW_S + 3600);
   if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
   return jwt.sign(key);

@@ -21,7 +21,10 @@ beforeAll(async () => {
   };
 });
 
-const validToken = () => signToken(privateKey, { exp: Math.floor(Date.now() / 1000) + 600 });
+const validToken = () => {
+  const now = Math.floor(Date.now() / 1000);
+  return signToken(privateKey, { iat: now, exp: now + 600 });
+};
 const body = JSON.stringify([sampleEvent()]);
 
 describe('collect with auth on', () => {

@@ -94,7 +94,8 @@ describe('the SSM app registry through Powertools Parameters (mocked SSM client)
   const collector = () =>
     memoryCollector(
       {
-        CLICKSTREAM_APP_IDS: '',
+        // The seed list of the environment: the registry parameter, not this, decides.
+        CLICKSTREAM_APP_IDS: 'seed_only',
         CLICKSTREAM_APP_REGISTRY_PARAMETER: PARAMETER,
         CLICKSTREAM_APP_REGISTRY_CACHE_SECONDS: '60',
         CLICKSTREAM_METRICS_FLUSH_SECONDS: '0',
@@ -112,6 +113,7 @@ describe('the SSM app registry through Powertools Parameters (mocked SSM client)
     const target = collector();
     expect((await send(target, 'shop')).statusCode).toBe(200);
     expect((await send(target, 'new_app')).statusCode).toBe(403);
+    expect((await send(target, 'seed_only')).statusCode).toBe(403);
     ssm.on(GetParameterCommand, { Name: PARAMETER }).resolves(answer('shop,new_app'));
     vi.setSystemTime(Date.now() + 61_000);
     expect((await send(target, 'new_app')).statusCode).toBe(200);
