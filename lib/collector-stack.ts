@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { CollectorSettings } from '../settings/table';
+import { AppRegistry } from './app-registry';
 import { Archive } from './archive';
 import { AthenaTable } from './athena-table';
 import { AlbEndpoint, type AlbOidcSettings } from './endpoints/alb-endpoint';
@@ -24,6 +25,7 @@ export interface CollectorStackProps extends StackProps {
 export class CollectorStack extends Stack {
   public readonly eventStream: EventStream;
   public readonly archive: Archive;
+  public readonly appRegistry: AppRegistry;
   public readonly ingestion: IngestionFunction;
   public readonly endpoint: CollectorEndpoint;
   public readonly athenaTable: AthenaTable;
@@ -63,10 +65,13 @@ export class CollectorStack extends Stack {
       removalPolicy,
     });
 
+    this.appRegistry = new AppRegistry(this, 'AppRegistry', { appIds: props.settings.collector.appIds });
+
     this.ingestion = new IngestionFunction(this, 'Ingestion', {
       stream: this.eventStream.stream,
       bucket: this.archive.bucket,
       settings: props.settings,
+      appRegistry: this.appRegistry,
       memorySize: stack.lambdaMemoryMb,
       reservedConcurrency: stack.reservedConcurrency,
       timeout: Duration.seconds(stack.lambdaTimeoutSeconds),
@@ -95,6 +100,10 @@ export class CollectorStack extends Stack {
       description: 'Server endpoint for the Clickstream SDKs (POST, with ?appId=...)',
     });
     new CfnOutput(this, 'StreamName', { value: this.eventStream.stream.streamName });
+    new CfnOutput(this, 'AppRegistryParameter', {
+      value: this.appRegistry.parameter.parameterName,
+      description: 'The registered app IDs; change them with: npm run apps -- add ID',
+    });
     new CfnOutput(this, 'ArchiveBucket', { value: this.archive.bucket.bucketName });
     new CfnOutput(this, 'AthenaTableName', {
       value: this.athenaTable.qualifiedName,

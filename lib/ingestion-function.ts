@@ -12,6 +12,7 @@ import { COLLECTOR_SETTINGS } from '../settings/collector-settings';
 import { STACK_SETTINGS } from '../settings/deployment-settings';
 import { functionEnvironment } from '../settings/lambda-environment';
 import type { FunctionSettings } from '../settings/table';
+import type { AppRegistry } from './app-registry';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface IngestionFunctionProps {
@@ -22,6 +23,8 @@ export interface IngestionFunctionProps {
    * them; each becomes its `CLICKSTREAM_*` variable.
    */
   readonly settings: FunctionSettings;
+  /** The registry the function reads its apps from (instead of the fixed `appIds`). */
+  readonly appRegistry: AppRegistry;
   /** @default 512 (the lambdaMemoryMb setting's default) */
   readonly memorySize?: number;
   /** @default - unreserved */
@@ -40,7 +43,8 @@ export interface IngestionFunctionProps {
 /**
  * The collector function: the bundled `lambda/handler.ts` (ESM, ARM64, Node 24), its log group, its
  * environment (the `CLICKSTREAM_*` contract of `lambda/config.ts`) and least-privilege permissions:
- * `kinesis:PutRecords` on the stream and `s3:PutObject` under the fallback and quarantine prefixes only.
+ * `kinesis:PutRecords` on the stream, `s3:PutObject` under the fallback and quarantine prefixes only, and
+ * `ssm:GetParameter` on its app registry parameter.
  */
 export class IngestionFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -73,6 +77,7 @@ export class IngestionFunction extends Construct {
       ...functionEnvironment(props.settings),
       [COLLECTOR_SETTINGS.streamName.env]: props.stream.streamName,
       [COLLECTOR_SETTINGS.bucket.env]: props.bucket.bucketName,
+      [COLLECTOR_SETTINGS.appRegistryParameter.env]: props.appRegistry.parameter.parameterName,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
@@ -124,6 +129,7 @@ export class IngestionFunction extends Construct {
         ],
       }),
     );
+    props.appRegistry.grantRead(this.role);
     if (secretArn) {
       this.role.addToPolicy(
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),

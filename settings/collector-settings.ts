@@ -13,6 +13,11 @@ import { choice, flag, formatted, integer, list, text } from './kinds';
 const MIB = 1024 * 1024;
 
 export const APP_ID = APP_ID_PATTERN;
+
+/** Where a deployed stack keeps its app registry (lib/app-registry.ts; `npm run apps --stack`). */
+export function registryParameterName(stackName: string): string {
+  return `/clickstream/${stackName}/app-ids`;
+}
 export const PREFIX = /^([A-Za-z0-9_.=-]+\/)+$/;
 const PREFIX_MESSAGE = 'must be path segments ending with "/"';
 

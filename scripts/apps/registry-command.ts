@@ -1,5 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { APP_ID_PATTERN, APP_ID_RULE, parseAppIdList } from '../../lambda/core/app-ids';
+import { registryParameterName } from '../../settings/collector-settings';
 
 /**
  * `npm run apps`: lists, adds or removes the registered apps of a deployed collector by changing
@@ -28,11 +29,6 @@ export interface AppsOptions {
   readonly action: AppsAction;
   readonly parameterName: string;
   readonly region: string | undefined;
-}
-
-/** Where the stack keeps its registry (lib/ creates the parameter under this name). */
-export function registryParameterName(stackName: string): string {
-  return `/clickstream/${stackName}/app-ids`;
 }
 
 export function parseAppsArgs(argv: readonly string[]): AppsOptions {

@@ -91,6 +91,7 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:PutObject',
+      'ssm:GetParameter',
     ]);
     const kinesis = statements.find((statement) => [statement.Action].flat().includes('kinesis:PutRecords'));
     expect(kinesis?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EventStream/), 'Arn'] });
@@ -100,6 +101,31 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     expect(resources).toContain('/quarantine/*');
     expect(resources).not.toMatch(/"\/\*"/);
     expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+  });
+
+  it('keeps the registered apps in one SSM parameter, seeded from appIds, that the function alone may read', () => {
+    const parameters = template.findResources('AWS::SSM::Parameter');
+    expect(Object.values(parameters)).toHaveLength(1);
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/clickstream/ClickstreamCollector/app-ids',
+      Type: 'String',
+      Value: 'shop_web,shop_app',
+    });
+    const read = functionStatements(template).filter((statement) =>
+      JSON.stringify(statement.Action).includes('ssm:'),
+    );
+    expect(read).toHaveLength(1);
+    expect(read[0]?.Action).toBe('ssm:GetParameter');
+    expect(JSON.stringify(read[0]?.Resource)).toContain(
+      ':parameter/clickstream/ClickstreamCollector/app-ids',
+    );
+    expect(JSON.stringify(read[0]?.Resource)).not.toContain('*');
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(fn.Properties.Environment.Variables.CLICKSTREAM_APP_REGISTRY_PARAMETER).toEqual({
+      Ref: expect.stringMatching(/^AppRegistryParameter/),
+    });
   });
 
   it('creates an encrypted on-demand Kinesis stream', () => {
