@@ -1,7 +1,6 @@
-import { Annotations, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Names, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { LambdaTarget } from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -9,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { CollectorEndpoint } from './endpoint';
+import { ScopedLambdaTarget } from './scoped-lambda-target';
 
 /** ALB OIDC authentication in front of the function (as in Clickstream Analytics on AWS). */
 export interface AlbOidcSettings {
@@ -97,9 +97,12 @@ export class AlbEndpoint extends Construct implements CollectorEndpoint {
     });
     this.enableAccessLogs(props.accessLogsBucket);
 
+    // Named, so the function's invoke permission can name it (see ScopedLambdaTarget).
+    const targetGroupName = Names.uniqueResourceName(this, { maxLength: 32, separator: '-' });
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       targetType: elbv2.TargetType.LAMBDA,
-      targets: [new LambdaTarget(props.function)],
+      targetGroupName,
+      targets: [new ScopedLambdaTarget(props.function, targetGroupName)],
     });
     const forward = elbv2.ListenerAction.forward([this.targetGroup]);
 

@@ -57,6 +57,25 @@ describe('alb deployment with HTTPS, OIDC and a custom domain (Region pinned)', 
     });
   });
 
+  it("lets only this account's target group invoke the function", () => {
+    const [group] = Object.values(
+      template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'),
+    ) as Array<{
+      Properties: { Name: string };
+    }>;
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as Array<{
+      Properties: { Principal: string; SourceAccount?: unknown; SourceArn?: unknown };
+    }>;
+    const elb = permissions.filter(
+      (permission) => permission.Properties.Principal === 'elasticloadbalancing.amazonaws.com',
+    );
+    expect(elb).toHaveLength(1);
+    expect(elb[0]?.Properties.SourceAccount).toBeDefined();
+    expect(JSON.stringify(elb[0]?.Properties.SourceArn)).toContain(
+      `:targetgroup/${group?.Properties.Name}/*`,
+    );
+  });
+
   it('points the custom domain at the ALB and outputs its HTTPS URL', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'collect.example.com.', Type: 'A' });
     template.hasOutput('CollectorUrl', { Value: 'https://collect.example.com/collect' });
