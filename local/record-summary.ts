@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 
 /**
- * Reads a sink record (DESIGN §3) for `npm run tail`: who sent it and which events it carries,
+ * Reads a sink record (README "Record format") for `npm run tail`: who sent it and which events it carries,
  * undoing the clients' `compression=gzip` (base64 text of gzip bytes). Pure, unit-tested.
  */
 

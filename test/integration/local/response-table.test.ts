@@ -10,7 +10,7 @@ import {
 } from '../../support/events';
 import { readObjects, readStream } from '../../support/stream-reader';
 
-// Every row of DESIGN.md §2 through the local HTTP server (npm start's adapter, real handler, emulators).
+// Every row of the README response table through the local HTTP server (npm start's adapter, real handler, emulators).
 const ORIGIN = 'https://shop.example.com';
 let collector: LocalCollector;
 

@@ -14,7 +14,7 @@ import { type QuarantineLine, rejectedBodyBytes } from '../../support/quarantine
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const body = (events: unknown[]) => JSON.stringify(events);
 
-// Every row of DESIGN.md §2, through each of the Lambda event shapes.
+// Every row of the README response table, through each of the Lambda event shapes.
 describe.each(EVENT_SHAPES)('the response table through a %s event', (shape) => {
   it('answers 200 with an empty body and stores the API document example', async () => {
     const collector = memoryCollector();

@@ -10,7 +10,7 @@ import { memoryCollector } from '../../support/memory-collector';
  * (always working) sinks, fed arbitrary requests through every Lambda event shape.
  */
 
-/** Every status the wire contract allows when the sinks work (DESIGN.md §2): never a 5xx. */
+/** Every status the wire contract (README "Responses") allows when the sinks work: never a 5xx. */
 const CONTRACT_STATUSES = [200, 204, 400, 403, 404, 405, 413];
 
 /** Small limits so that 413 is reachable with generated bodies. */
