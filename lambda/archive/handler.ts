@@ -1,0 +1,61 @@
+import { Agent } from 'node:https';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../observability/telemetry';
+import { S3ObjectStore } from '../sinks/s3-object-store';
+import { loadArchiveConfig } from './config';
+import { consumeBatch } from './consume';
+
+/**
+ * The archive consumer's Lambda entry (Kinesis event source mapping): configuration at cold start,
+ * then one `consumeBatch` per invocation and one EMF document with its counts.
+ */
+
+const config = loadArchiveConfig();
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+const s3 = new S3Client({
+  region: config.region,
+  endpoint: config.s3Endpoint,
+  forcePathStyle: config.s3Endpoint !== undefined,
+  maxAttempts: 3,
+  requestHandler: new NodeHttpHandler({
+    connectionTimeout: 2_000,
+    requestTimeout: 30_000,
+    throwOnRequestTimeout: true,
+    httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+  }),
+});
+// The health key is never probed here; the store is only used to write archive and table objects.
+const store = new S3ObjectStore(s3, config.bucket, `${config.tablesPrefix}_unused`);
+
+export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  const { response, summary } = await consumeBatch(event, {
+    store,
+    layout: { archivePrefix: config.archivePrefix, tablesPrefix: config.tablesPrefix },
+    concurrency: config.writeConcurrency,
+    onWriteError: (key, error) =>
+      logger.error('archive object not written; the batch is retried from a safe checkpoint', {
+        key,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      }),
+  });
+  metrics.addMetric('ArchiveRecords', MetricUnit.Count, summary.records);
+  metrics.addMetric('ArchiveEvents', MetricUnit.Count, summary.events);
+  metrics.addMetric('ArchiveUnusableElements', MetricUnit.Count, summary.unusableElements);
+  metrics.addMetric('ArchiveEventsOverBudget', MetricUnit.Count, summary.eventsOverBudget);
+  metrics.addMetric('ArchiveUnreadableRecords', MetricUnit.Count, summary.unreadableRecords);
+  metrics.addMetric('ArchiveObjectsWritten', MetricUnit.Count, summary.objectsWritten);
+  metrics.addMetric('ArchiveBytesWritten', MetricUnit.Bytes, summary.bytesWritten);
+  metrics.addMetric('ArchiveWriteFailures', MetricUnit.Count, summary.writeFailures);
+  metrics.publishStoredMetrics();
+  if (summary.unreadableRecords > 0) {
+    logger.warn('records whose data could not be read; they are in the raw archive only', {
+      unreadableRecords: summary.unreadableRecords,
+    });
+  }
+  return response;
+}
