@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../lambda/config';
-import { DEFAULT_ARCHIVE_PREFIX } from './archive-layout';
 import { EMULATOR_CREDENTIALS } from './aws-local-clients';
 
 /**
@@ -22,6 +21,9 @@ export const LOCAL_COLLECTOR_DEFAULTS = {
 } as const;
 
 export const LOCAL_HOST = '127.0.0.1';
+/** Where the local archiver puts the raw archive and the flattened tables in the S3 emulator. */
+export const DEFAULT_ARCHIVE_PREFIX = 'archive/';
+export const DEFAULT_TABLES_PREFIX = 'tables/';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_KINESIS_PORT = 4567;
 export const DEFAULT_S3_PORT = 4568;
@@ -47,6 +49,10 @@ const localSchema = z.object({
     .string()
     .default(DEFAULT_ARCHIVE_PREFIX)
     .refine((prefix) => prefix === '' || prefix.endsWith('/'), 'must be empty or end with "/"'),
+  CLICKSTREAM_LOCAL_TABLES_PREFIX: z
+    .string()
+    .default(DEFAULT_TABLES_PREFIX)
+    .refine((prefix) => /^([A-Za-z0-9_.=-]+\/)+$/.test(prefix), 'must be path segments ending with "/"'),
   AWS_ENDPOINT_URL_KINESIS: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
 });
@@ -60,6 +66,8 @@ export interface LocalSettings {
   /** Explicit archiver switch, if any; otherwise it runs when the S3 emulator is embedded. */
   readonly archiver: boolean | undefined;
   readonly archivePrefix: string;
+  /** Where the archiver writes the flattened tables (`npm run query` reads them there). */
+  readonly tablesPrefix: string;
   /** A Kinesis-compatible service to use instead of the embedded emulator. */
   readonly kinesisEndpoint: string | undefined;
   /** An S3-compatible service to use instead of the embedded emulator. */
@@ -86,6 +94,13 @@ export function parseLocalSettings(env: Environment): LocalSettings {
     throw new ConfigError(`Invalid local collector configuration: ${describeIssues(parsed.error)}`);
   }
   const settings = parsed.data;
+  const archive = settings.CLICKSTREAM_LOCAL_ARCHIVE_PREFIX;
+  const tables = settings.CLICKSTREAM_LOCAL_TABLES_PREFIX;
+  if (archive === '' ? false : archive.startsWith(tables) || tables.startsWith(archive)) {
+    throw new ConfigError(
+      'Invalid local collector configuration: CLICKSTREAM_LOCAL_TABLES_PREFIX: must not overlap CLICKSTREAM_LOCAL_ARCHIVE_PREFIX',
+    );
+  }
   return {
     port: settings.PORT,
     kinesisPort: settings.CLICKSTREAM_LOCAL_KINESIS_PORT,
@@ -93,6 +108,7 @@ export function parseLocalSettings(env: Environment): LocalSettings {
     dataDir: settings.CLICKSTREAM_LOCAL_DATA_DIR,
     archiver: settings.CLICKSTREAM_LOCAL_ARCHIVER,
     archivePrefix: settings.CLICKSTREAM_LOCAL_ARCHIVE_PREFIX,
+    tablesPrefix: settings.CLICKSTREAM_LOCAL_TABLES_PREFIX,
     kinesisEndpoint: settings.AWS_ENDPOINT_URL_KINESIS,
     s3Endpoint: settings.AWS_ENDPOINT_URL_S3,
   };
@@ -193,5 +209,27 @@ export function parseTailSettings(env: Environment): TailSettings {
     streamName: collectorEnv.CLICKSTREAM_STREAM_NAME,
     region: collectorEnv.AWS_REGION,
     emulator: local.kinesisEndpoint === undefined,
+  };
+}
+
+export interface QuerySettings {
+  /** The bucket's folder in the embedded S3 emulator's data folder. */
+  readonly bucketDirectory: string;
+  readonly archivePrefix: string;
+  readonly tablesPrefix: string;
+}
+
+/** Where `npm run query` reads: the files of the embedded S3 emulator of `npm start`. */
+export function parseQuerySettings(env: Environment): QuerySettings {
+  const local = parseLocalSettings(env);
+  const collectorEnv = { ...LOCAL_COLLECTOR_DEFAULTS, ...definedEntries(env) };
+  return {
+    bucketDirectory: resolve(
+      local.dataDir ?? DEFAULT_DATA_DIR,
+      's3',
+      collectorEnv.CLICKSTREAM_ARCHIVE_BUCKET,
+    ),
+    archivePrefix: local.archivePrefix,
+    tablesPrefix: local.tablesPrefix,
   };
 }
