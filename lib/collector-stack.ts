@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Archive } from './archive';
-import { AthenaTable } from './athena-table';
+import { ArchiveConsumer } from './archive-consumer';
 import { AlbEndpoint, type AlbOidcSettings } from './endpoints/alb-endpoint';
 import type { CollectorEndpoint } from './endpoints/endpoint';
 import { FunctionUrlEndpoint } from './endpoints/function-url-endpoint';
@@ -11,6 +11,7 @@ import { type CustomDomain, HttpApiEndpoint } from './endpoints/http-api-endpoin
 import { EventStream, type StreamCapacity } from './event-stream';
 import { IngestionFunction, type JwtAuthSettings } from './ingestion-function';
 import { Monitoring } from './monitoring';
+import { EventTables } from './tables';
 
 export type EndpointType = 'function-url' | 'http-api' | 'alb';
 
@@ -59,16 +60,16 @@ export interface CollectorStackProps extends StackProps {
   readonly maxDecompressedBytes?: number;
   /** @default 'events/' */
   readonly archivePrefix?: string;
-  /** @default 'errors/' */
-  readonly archiveErrorPrefix?: string;
+  /** @default 'tables/' */
+  readonly tablesPrefix?: string;
   /** @default 'fallback/' */
   readonly fallbackPrefix?: string;
   /** @default 'quarantine/' */
   readonly quarantinePrefix?: string;
-  /** @default 300 */
-  readonly archiveBufferSeconds?: number;
-  /** @default 64 */
-  readonly archiveBufferMiB?: number;
+  /** Seconds the archive consumer gathers records before it writes a batch. @default 60 */
+  readonly archiveBatchSeconds?: number;
+  /** Most records per archive batch. @default 1000 */
+  readonly archiveBatchSize?: number;
   /** @default 30 */
   readonly archiveTransitionDays?: number;
   /** @default 0 (never) */
@@ -100,21 +101,22 @@ export interface CollectorStackProps extends StackProps {
 }
 
 /**
- * The collector: endpoint -> function -> Kinesis -> Firehose -> S3 archive -> Glue table, with a
- * dashboard and alarms. One endpoint type per deployment.
+ * The collector: endpoint -> function -> Kinesis -> archive consumer -> S3 raw archive and event
+ * tables -> Glue tables, with a dashboard and alarms. One endpoint type per deployment.
  */
 export class CollectorStack extends Stack {
   public readonly eventStream: EventStream;
   public readonly archive: Archive;
+  public readonly archiveConsumer: ArchiveConsumer;
   public readonly ingestion: IngestionFunction;
   public readonly endpoint: CollectorEndpoint;
-  public readonly athenaTable: AthenaTable;
+  public readonly tables: EventTables;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, {
       description:
-        'Clickstream collector: serverless ingestion endpoint, Kinesis, Firehose archive and Athena table',
+        'Clickstream collector: serverless ingestion endpoint, Kinesis, S3 archive and event tables for Athena',
       ...props,
     });
     const endpointSettings = props.endpoint ?? { type: 'function-url' };
@@ -137,17 +139,27 @@ export class CollectorStack extends Stack {
     });
 
     this.archive = new Archive(this, 'Archive', {
-      stream: this.eventStream.stream,
       prefix: props.archivePrefix,
-      errorPrefix: props.archiveErrorPrefix,
+      tablesPrefix: props.tablesPrefix,
       sidePrefixes: [fallbackPrefix, quarantinePrefix],
-      bufferingInterval: Duration.seconds(props.archiveBufferSeconds ?? 300),
-      bufferingSizeMiB: props.archiveBufferMiB,
       transitionAfterDays: props.archiveTransitionDays,
       expireAfterDays: props.archiveExpirationDays,
       sideObjectsExpireAfterDays: props.quarantineExpirationDays,
-      logRetention: props.logRetention,
       removalPolicy,
+    });
+
+    const retentionHours = props.streamRetentionHours ?? 24;
+    this.archiveConsumer = new ArchiveConsumer(this, 'ArchiveConsumer', {
+      stream: this.eventStream.stream,
+      bucket: this.archive.bucket,
+      failedBatchesBucket: this.archive.failedBatchesBucket,
+      archivePrefix: this.archive.prefix,
+      tablesPrefix: this.archive.tablesPrefix,
+      batchSize: props.archiveBatchSize,
+      batchWindow: Duration.seconds(props.archiveBatchSeconds ?? 60),
+      // A failing batch goes to the failed-batches bucket an hour before the stream would drop it.
+      maxRecordAge: Duration.hours(Math.min(retentionHours - 1, 7 * 24)),
+      logRetention: props.logRetention,
     });
 
     this.ingestion = new IngestionFunction(this, 'Ingestion', {
@@ -173,17 +185,19 @@ export class CollectorStack extends Stack {
 
     this.endpoint = this.createEndpoint(endpointSettings, collectPath, props.logRetention);
 
-    this.athenaTable = new AthenaTable(this, 'AthenaTable', {
+    this.tables = new EventTables(this, 'Tables', {
       bucket: this.archive.bucket,
-      prefix: this.archive.prefix,
+      archivePrefix: this.archive.prefix,
+      tablesPrefix: this.archive.tablesPrefix,
+      appIds: props.appIds,
       databaseName: props.athenaDatabase,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       function: this.ingestion.function,
       stream: this.eventStream.stream,
-      deliveryStream: this.archive.deliveryStream,
-      bufferingInterval: this.archive.bufferingInterval,
+      archiveConsumer: this.archiveConsumer.function,
+      archiveBatchWindow: this.archiveConsumer.batchWindow,
       alarmsEnabled: props.alarmsEnabled,
       alarmEmail: props.alarmEmail,
     });
@@ -193,10 +207,21 @@ export class CollectorStack extends Stack {
       description: 'Server endpoint for the Clickstream SDKs (POST, with ?appId=...)',
     });
     new CfnOutput(this, 'StreamName', { value: this.eventStream.stream.streamName });
-    new CfnOutput(this, 'ArchiveBucket', { value: this.archive.bucket.bucketName });
-    new CfnOutput(this, 'AthenaTableName', {
-      value: this.athenaTable.qualifiedName,
-      description: 'Query with: SELECT * FROM <this> LIMIT 10',
+    new CfnOutput(this, 'ArchiveBucket', {
+      value: this.archive.bucket.bucketName,
+      description: `Raw archive under ${this.archive.prefix}, event tables under ${this.archive.tablesPrefix}, fallback and quarantine`,
+    });
+    new CfnOutput(this, 'FailedBatchesBucket', {
+      value: this.archive.failedBatchesBucket.bucketName,
+      description: 'Batches the archive consumer gave up on (records included); empty when all is well',
+    });
+    new CfnOutput(this, 'AthenaDatabase', {
+      value: this.tables.databaseName,
+      description: 'Glue database of the tables ingestion_events, event, event_parameter, user and item',
+    });
+    new CfnOutput(this, 'AthenaTables', {
+      value: this.tables.qualifiedNames.join(','),
+      description: 'Query with: SELECT event_name, count(*) FROM <database>.event GROUP BY 1',
     });
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl });
   }
