@@ -116,7 +116,12 @@ export async function startArchiver(options: ArchiverOptions): Promise<Archiver>
       byShard.set(record.shardId, shard);
     }
     for (const [shardId, shardRecords] of byShard) {
-      pending.push(...planBatchObjects(shardId, shardRecords, layout, { userAgents }).objects);
+      // A round larger than one batch's line budget is planned as several batches, in order.
+      for (let rest = shardRecords; rest.length > 0; ) {
+        const batch = planBatchObjects(shardId, rest, layout, { userAgents });
+        pending.push(...batch.objects);
+        rest = rest.slice(batch.plannedRecords);
+      }
     }
   };
 

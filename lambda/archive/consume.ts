@@ -36,6 +36,8 @@ export interface ConsumeDependencies {
   readonly layout: BatchLayout;
   /** Objects written at once. @default 8 */
   readonly concurrency?: number;
+  /** Lines a batch may hold before the rest is handed back to Lambda. @default 500000 */
+  readonly maxLinesPerBatch?: number;
   /** Called with every failed write (for the log). */
   readonly onWriteError?: (key: string, error: unknown) => void;
 }
@@ -99,7 +101,10 @@ export async function consumeBatch(
     writeFailures: 0,
   };
   for (const [shard, records] of byShard) {
-    const plan = planBatchObjects(shard, records.map(toBatchRecord), deps.layout, { userAgents });
+    const plan = planBatchObjects(shard, records.map(toBatchRecord), deps.layout, {
+      userAgents,
+      maxLinesPerBatch: deps.maxLinesPerBatch,
+    });
     totals.records += plan.stats.records;
     totals.events += plan.stats.events;
     totals.unusableElements += plan.stats.unusableElements;
@@ -126,7 +131,9 @@ export async function consumeBatch(
         written,
       })),
     );
-    const failed = checkpoint === null ? undefined : records[checkpoint];
+    // Records past the line budget were not planned: they are not done either.
+    const firstNotDone = Math.min(checkpoint ?? plan.plannedRecords, plan.plannedRecords);
+    const failed = records[firstNotDone];
     if (failed !== undefined) failures.push({ itemIdentifier: failed.kinesis.sequenceNumber });
   }
   return { response: { batchItemFailures: failures }, summary: totals };

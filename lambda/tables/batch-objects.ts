@@ -57,7 +57,23 @@ export interface BatchStats {
 export interface BatchPlan {
   readonly objects: PlannedObject[];
   readonly stats: BatchStats;
+  /**
+   * How many records, from the first, the objects cover. Fewer than the batch when the line budget
+   * ran out: the rest must be reported as not done, so Lambda hands them over again.
+   */
+  readonly plannedRecords: number;
 }
+
+export interface BatchOptions extends FlattenOptions {
+  /**
+   * Lines (raw records plus rows) a batch may hold before the rest of its records is left for the
+   * next invocation; the first record is always planned.
+   * @default 500000
+   */
+  readonly maxLinesPerBatch?: number;
+}
+
+export const DEFAULT_MAX_LINES_PER_BATCH = 500_000;
 
 export interface BatchLayout {
   /** e.g. `events/` (ends with "/"). */
@@ -81,9 +97,10 @@ export function planBatchObjects(
   shardId: string,
   records: readonly BatchRecord[],
   layout: BatchLayout,
-  options: FlattenOptions = {},
+  options: BatchOptions = {},
 ): BatchPlan {
   const userAgents = options.userAgents ?? new UserAgentCache();
+  const maxLines = options.maxLinesPerBatch ?? DEFAULT_MAX_LINES_PER_BATCH;
   const objects = new Map<string, PlannedObject>();
   const shard = keySegment(shardId);
   const add = (
@@ -112,8 +129,19 @@ export function planBatchObjects(
   let unusableElements = 0;
   let eventsOverBudget = 0;
   let unreadableRecords = 0;
-  records.forEach((record, index) => {
+  let lines = 0;
+  let plannedRecords = 0;
+  for (const [index, record] of records.entries()) {
     const flat = flattenRecord(record.data, { ...options, userAgents });
+    const recordLines =
+      1 +
+      flat.rows.event.length +
+      flat.rows.event_parameter.length +
+      flat.rows.user.length +
+      flat.rows.item.length;
+    if (index > 0 && lines + recordLines > maxLines) break;
+    lines += recordLines;
+    plannedRecords += 1;
     add(
       `${layout.archivePrefix}${archivePartitionPath(record.arrivedAt)}`,
       'archive',
@@ -125,17 +153,18 @@ export function planBatchObjects(
     unusableElements += flat.stats.unusable;
     eventsOverBudget += flat.stats.overBudget;
     if (flat.stats.problem !== null) unreadableRecords += 1;
-    if (flat.partition === null) return;
+    if (flat.partition === null) continue;
     const partitionPath = tablePartitionPath(flat.partition);
     for (const table of FLAT_TABLE_NAMES) {
       const rows: readonly object[] = flat.rows[table];
       if (rows.length === 0) continue;
-      const lines = rows.map((row) => Buffer.from(`${stringify(row)}\n`));
-      add(`${layout.tablesPrefix}${table}/${partitionPath}`, table, index, record.sequenceNumber, lines);
+      const rowLines = rows.map((row) => Buffer.from(`${stringify(row)}\n`));
+      add(`${layout.tablesPrefix}${table}/${partitionPath}`, table, index, record.sequenceNumber, rowLines);
     }
-  });
+  }
   return {
     objects: [...objects.values()],
-    stats: { records: records.length, events, unusableElements, eventsOverBudget, unreadableRecords },
+    stats: { records: plannedRecords, events, unusableElements, eventsOverBudget, unreadableRecords },
+    plannedRecords,
   };
 }

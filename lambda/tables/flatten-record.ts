@@ -48,13 +48,13 @@ export interface FlattenedRecord {
 }
 
 export interface FlattenOptions {
-  /** @default 20000 */
+  /** @default 100000 */
   readonly maxRowsPerRecord?: number;
   /** Shared across a batch so each distinct `User-Agent` is parsed once. */
   readonly userAgents?: UserAgentCache;
 }
 
-export const DEFAULT_MAX_ROWS_PER_RECORD = 20_000;
+export const DEFAULT_MAX_ROWS_PER_RECORD = 100_000;
 
 /** The record as one NDJSON line: its bytes, with exactly one trailing newline. */
 export function toNdjsonLine(data: Uint8Array): Buffer {
@@ -109,8 +109,8 @@ export function flattenRecord(data: Uint8Array, options: FlattenOptions = {}): F
     }
     const eventRows = flattenEvent(checked, decoded.fields, ua);
     rows.event.push(eventRows.event);
-    rows.event_parameter.push(...eventRows.parameters);
-    rows.item.push(...eventRows.items);
+    for (const row of eventRows.parameters) rows.event_parameter.push(row);
+    for (const row of eventRows.items) rows.item.push(row);
     if (eventRows.user !== null) rows.user.push(eventRows.user);
     used += bound;
     flattened += 1;
