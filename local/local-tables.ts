@@ -47,7 +47,8 @@ export function tableFilePattern(table: TableDefinition, location: LocalTablesLo
     table.source === 'archive'
       ? join(location.bucketDirectory, location.archivePrefix)
       : join(location.bucketDirectory, location.tablesPrefix, table.name);
-  const partitions = table.partitionKeys.map(() => '*');
+  // `key=*` per level, so no other object of the bucket (quarantine, fallback) can match.
+  const partitions = table.partitionKeys.map((key) => `${key}=*`);
   return join(root, ...partitions, `*${S3RVER_OBJECT_SUFFIX}`);
 }
 

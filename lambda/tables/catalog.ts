@@ -62,6 +62,7 @@ const deviceFields = [
   column('host_name', STRING, 'event `host_name`'),
   column('viewport_width', BIGINT, 'ours: event `viewport_width`'),
   column('viewport_height', BIGINT, 'ours: event `viewport_height`'),
+  column('country_code', STRING, 'ours: event `country_code` (the device setting)'),
 ] as const;
 
 const geoFields = [
@@ -87,6 +88,7 @@ const appInfoFields = [
   column('version', STRING, 'event `app_version`'),
   column('sdk_version', STRING, 'ours: event `sdk_version`'),
   column('sdk_name', STRING, 'ours: event `sdk_name`'),
+  column('title', STRING, 'ours: event `app_title`'),
 ] as const;
 
 const eventItemFields = [

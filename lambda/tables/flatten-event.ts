@@ -208,6 +208,7 @@ export function flattenEvent(
       host_name: textOf(event.host_name),
       viewport_width: int64Of(event.viewport_width),
       viewport_height: int64Of(event.viewport_height),
+      country_code: textOf(event.country_code),
     },
     geo: {
       city: null,
@@ -230,6 +231,7 @@ export function flattenEvent(
       version: textOf(event.app_version),
       sdk_version: textOf(event.sdk_version),
       sdk_name: textOf(event.sdk_name),
+      title: textOf(event.app_title),
     },
     platform: textOf(event.platform) ?? record.platform,
     project_id: null,

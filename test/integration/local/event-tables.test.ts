@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,5 +167,17 @@ describe('the event tables of the local archive', () => {
         .split('\n')
         .map((line) => JSON.parse(line)),
     ).toEqual([...CURL_EVENT_IDS].sort().map((id) => ({ event_id: id })));
+  });
+
+  it('runs every npm run query command of the README', async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const commands = [...readme.matchAll(/^npm run query -- (?:--json )?"(.+)"$/gm)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const sql of commands) {
+      const result = await query(sql);
+      expect(result.rows.length, sql).toBeGreaterThan(0);
+    }
   });
 });
