@@ -146,7 +146,10 @@ describe('typed attribute values', () => {
   });
 });
 
-describe('user and item rows', () => {
+describe.each([
+  { encoding: 'plain JSON', gzip: false },
+  { encoding: 'gzip + base64', gzip: true },
+])('user and item rows, from $encoding data', ({ gzip }) => {
   const profileSet = event({
     event_type: '_profile_set',
     event_id: 'p-1',
@@ -163,7 +166,7 @@ describe('user and item rows', () => {
   });
 
   it('makes a user row from a profile-set event: ids, typed properties, lifetime value', () => {
-    const [row] = flattenRecord(sinkRecordBytes([profileSet])).rows.user;
+    const [row] = flattenRecord(sinkRecordBytes([profileSet], { gzip })).rows.user;
     expect(row).toMatchObject({
       event_timestamp: 1_700_000_000_000,
       user_id: 'u-42',
@@ -192,7 +195,7 @@ describe('user and item rows', () => {
   });
 
   it('takes user_id for the event table from user._user_id.value, and makes no user row for other events', () => {
-    const flat = flattenRecord(sinkRecordBytes([{ ...profileSet, event_type: 'button_click' }]));
+    const flat = flattenRecord(sinkRecordBytes([{ ...profileSet, event_type: 'button_click' }], { gzip }));
     expect(flat.rows.event[0]?.user_id).toBe('u-42');
     expect(flat.rows.event[0]?.user_pseudo_id).toBe('pseudo-1');
     expect(flat.rows.user).toEqual([]);
@@ -204,7 +207,7 @@ describe('user and item rows', () => {
       { name: 'no id' },
       'not an item',
     ];
-    const flat = flattenRecord(sinkRecordBytes([event({ items })]));
+    const flat = flattenRecord(sinkRecordBytes([event({ items })], { gzip }));
     expect(flat.rows.item).toHaveLength(1);
     expect(flat.rows.item[0]).toMatchObject({
       id: 'sku-1',
