@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { ObjectStore } from '../sinks/sink';
 import {
   type BatchLayout,
   type BatchRecord,
@@ -31,8 +30,13 @@ export interface ConsumeSummary {
   readonly writeFailures: number;
 }
 
+/** The one thing the consumer needs of S3: put an object or throw. The S3 adapter is in handler.ts. */
+export interface ArchiveObjectStore {
+  put(object: { readonly key: string; readonly body: Buffer; readonly contentType: string }): Promise<void>;
+}
+
 export interface ConsumeDependencies {
-  readonly store: ObjectStore;
+  readonly store: ArchiveObjectStore;
   readonly layout: BatchLayout;
   /** Objects written at once. @default 8 */
   readonly concurrency?: number;

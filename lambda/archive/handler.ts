@@ -1,13 +1,12 @@
 import { Agent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../observability/telemetry';
-import { S3ObjectStore } from '../sinks/s3-object-store';
 import { loadArchiveConfig } from './config';
-import { consumeBatch } from './consume';
+import { type ArchiveObjectStore, consumeBatch } from './consume';
 
 /**
  * The archive consumer's Lambda entry (Kinesis event source mapping): configuration at cold start,
@@ -29,8 +28,13 @@ const s3 = new S3Client({
     httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
   }),
 });
-// The health key is never probed here; the store is only used to write archive and table objects.
-const store = new S3ObjectStore(s3, config.bucket, `${config.tablesPrefix}_unused`);
+const store: ArchiveObjectStore = {
+  put: async ({ key, body, contentType }) => {
+    await s3.send(
+      new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  },
+};
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   const { response, summary } = await consumeBatch(event, {
