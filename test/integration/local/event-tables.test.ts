@@ -181,3 +181,28 @@ describe('the event tables of the local archive', () => {
     }
   });
 });
+
+describe('the event tables before anything was archived', () => {
+  it('exist, with their columns, and hold no rows', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'no-tables-'));
+    try {
+      const location = {
+        bucketDirectory: join(empty, 's3', 'clickstream-local'),
+        archivePrefix: 'archive/',
+        tablesPrefix: 'tables/',
+      };
+      for (const table of ['ingestion_events', 'event', 'event_parameter', '"user"', 'item']) {
+        const result = await queryLocalTables(`SELECT * FROM ${table}`, location);
+        expect(result.rows, table).toEqual([]);
+        expect(result.columns.length, table).toBeGreaterThan(6);
+      }
+      const typed = await queryLocalTables('SELECT event_timestamp, device FROM event', location);
+      expect(typed.columns.map((column) => column.type)).toEqual([
+        'BIGINT',
+        expect.stringMatching(/^STRUCT\("mobile_brand_name" VARCHAR/),
+      ]);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
