@@ -116,6 +116,23 @@ describe('archive consumer and event tables (function-url deployment)', () => {
     });
   });
 
+  it('moves table objects to Intelligent-Tiering like the raw archive', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: 'events/',
+            Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+          }),
+          Match.objectLike({
+            Prefix: 'tables/',
+            Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+          }),
+        ]),
+      },
+    });
+  });
+
   it('keeps the failed batches in an encrypted, TLS-only, access-logged bucket', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { LogFilePrefix: 'failed-batches-bucket/' },
