@@ -189,7 +189,6 @@ export class CollectorStack extends Stack {
       bucket: this.archive.bucket,
       archivePrefix: this.archive.prefix,
       tablesPrefix: this.archive.tablesPrefix,
-      appIds: props.appIds,
       databaseName: props.athenaDatabase,
     });
 
@@ -221,7 +220,8 @@ export class CollectorStack extends Stack {
     });
     new CfnOutput(this, 'AthenaTables', {
       value: this.tables.qualifiedNames.join(','),
-      description: 'Query with: SELECT event_name, count(*) FROM <database>.event GROUP BY 1',
+      description:
+        "Query with: SELECT event_name, count(*) FROM <database>.event WHERE partition_app = '<app>' GROUP BY 1",
     });
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl });
   }

@@ -12,8 +12,6 @@ export interface EventTablesProps {
   readonly archivePrefix: string;
   /** Key prefix of the flattened tables (ends with "/"). */
   readonly tablesPrefix: string;
-  /** Registered app IDs: the values of the `partition_app` projection. */
-  readonly appIds: readonly string[];
   /**
    * Name of the Glue database (lowercase letters, digits and "_").
    * @default 'clickstream'
@@ -27,7 +25,6 @@ export interface EventTablesProps {
 }
 
 const NAME = /^[a-z0-9_]{1,255}$/;
-const APP_ID = /^[A-Za-z0-9_-]{1,127}$/;
 
 /** The Glue column of a catalog column (comments are limited to 255 characters). */
 function glueColumn(column: TableDefinition['columns'][number]): glue.CfnTable.ColumnProperty {
@@ -40,6 +37,7 @@ function glueColumn(column: TableDefinition['columns'][number]): glue.CfnTable.C
  * the one catalog (lambda/tables/catalog.ts). Partition projection (no crawler, no `MSCK REPAIR`):
  * year/month/day/hour for the raw archive; app and day (CAoA's `partition_app`, `partition_year`,
  * `partition_month`, `partition_day`) for the others, so the tables answer right after deployment.
+ * Queries of the four event tables name their app (`WHERE partition_app = '…'`).
  */
 export class EventTables extends Construct {
   public readonly database: glue.CfnDatabase;
@@ -61,9 +59,6 @@ export class EventTables extends Construct {
       ['tablesPrefix', props.tablesPrefix],
     ] as const) {
       if (!value.endsWith('/')) throw new Error(`EventTables: ${key} must end with "/"`);
-    }
-    if (props.appIds.length === 0 || !props.appIds.every((app) => APP_ID.test(app))) {
-      throw new Error('EventTables: appIds must be one or more app IDs (letters, digits, "_" and "-")');
     }
 
     const account = Stack.of(this).account;
@@ -92,7 +87,7 @@ export class EventTables extends Construct {
           parameters: {
             classification: 'json',
             compressionType: 'gzip',
-            ...projection(table, location, firstYear, props.appIds),
+            ...projection(table, location, firstYear),
           },
           partitionKeys: table.partitionKeys.map((name) => ({ name, type: 'string' })),
           storageDescriptor: {
@@ -138,12 +133,7 @@ function serde(table: TableDefinition): glue.CfnTable.SerdeInfoProperty {
   return { serializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' };
 }
 
-function projection(
-  table: TableDefinition,
-  location: string,
-  firstYear: number,
-  appIds: readonly string[],
-): Record<string, string> {
+function projection(table: TableDefinition, location: string, firstYear: number): Record<string, string> {
   // The year is a date projection so its range ends at the current year (no empty future partitions).
   const datePart = (year: string, month: string, day: string) => ({
     [`projection.${year}.type`]: 'date',
@@ -171,10 +161,9 @@ function projection(
   }
   return {
     'projection.enabled': 'true',
-    // The registered apps, so a query without an app filter still works (an injected projection
-    // would demand one); registering an app is a deployment, which updates this list.
-    'projection.partition_app.type': 'enum',
-    'projection.partition_app.values': appIds.join(','),
+    // Injected: the app comes from the query (`WHERE partition_app = '…'`), so an app registered
+    // after deployment is queryable at once; an enum of the deployed app IDs would hide it.
+    'projection.partition_app.type': 'injected',
     ...datePart('partition_year', 'partition_month', 'partition_day'),
     'storage.location.template': `${location}${template}`,
   };

@@ -169,8 +169,7 @@ describe('archive consumer and event tables (function-url deployment)', () => {
       ]);
       expect(table?.Parameters).toMatchObject({
         'projection.enabled': 'true',
-        'projection.partition_app.type': 'enum',
-        'projection.partition_app.values': 'shop_web,shop_app',
+        'projection.partition_app.type': 'injected',
         'projection.partition_year.type': 'date',
         'projection.partition_year.range': expect.stringMatching(/,NOW$/),
         'projection.partition_month.digits': '2',
