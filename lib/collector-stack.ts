@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { CollectorSettings } from '../settings/table';
 import { AppRegistry } from './app-registry';
 import { Archive } from './archive';
-import { AthenaTable } from './athena-table';
+import { ArchiveConsumer } from './archive-consumer';
 import { AlbEndpoint, type AlbOidcSettings } from './endpoints/alb-endpoint';
 import type { CollectorEndpoint } from './endpoints/endpoint';
 import { FunctionUrlEndpoint } from './endpoints/function-url-endpoint';
@@ -12,6 +12,7 @@ import { HttpApiEndpoint } from './endpoints/http-api-endpoint';
 import { EventStream } from './event-stream';
 import { IngestionFunction } from './ingestion-function';
 import { Monitoring } from './monitoring';
+import { EventTables } from './tables';
 
 export interface CollectorStackProps extends StackProps {
   /** The deployment's settings, as `parseContext` (bin/context.ts) yields them from CDK context. */
@@ -19,22 +20,23 @@ export interface CollectorStackProps extends StackProps {
 }
 
 /**
- * The collector: endpoint -> function -> Kinesis -> Firehose -> S3 archive -> Glue table, with a
- * dashboard and alarms. One endpoint type per deployment.
+ * The collector: endpoint -> function -> Kinesis -> archive consumer -> S3 raw archive and event
+ * tables -> Glue tables, with a dashboard and alarms. One endpoint type per deployment.
  */
 export class CollectorStack extends Stack {
   public readonly eventStream: EventStream;
   public readonly archive: Archive;
+  public readonly archiveConsumer: ArchiveConsumer;
   public readonly appRegistry: AppRegistry;
   public readonly ingestion: IngestionFunction;
   public readonly endpoint: CollectorEndpoint;
-  public readonly athenaTable: AthenaTable;
+  public readonly tables: EventTables;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, {
       description:
-        'Clickstream collector: serverless ingestion endpoint, Kinesis, Firehose archive and Athena table',
+        'Clickstream collector: serverless ingestion endpoint, Kinesis, S3 archive and event tables for Athena',
       ...props,
     });
     const { collector, stack, stream, archive } = props.settings;
@@ -52,17 +54,26 @@ export class CollectorStack extends Stack {
     });
 
     this.archive = new Archive(this, 'Archive', {
-      stream: this.eventStream.stream,
       prefix: archive.archivePrefix,
-      errorPrefix: archive.archiveErrorPrefix,
+      tablesPrefix: archive.tablesPrefix,
       sidePrefixes: [collector.fallbackPrefix, collector.quarantinePrefix],
-      bufferingInterval: Duration.seconds(archive.archiveBufferSeconds),
-      bufferingSizeMiB: archive.archiveBufferMiB,
       transitionAfterDays: archive.archiveTransitionDays,
       expireAfterDays: archive.archiveExpirationDays,
       sideObjectsExpireAfterDays: archive.quarantineExpirationDays,
-      logRetention,
       removalPolicy,
+    });
+
+    this.archiveConsumer = new ArchiveConsumer(this, 'ArchiveConsumer', {
+      stream: this.eventStream.stream,
+      bucket: this.archive.bucket,
+      failedBatchesBucket: this.archive.failedBatchesBucket,
+      archivePrefix: this.archive.prefix,
+      tablesPrefix: this.archive.tablesPrefix,
+      batchSize: archive.archiveBatchSize,
+      batchWindow: Duration.seconds(archive.archiveBatchSeconds),
+      // A failing batch goes to the failed-batches bucket an hour before the stream would drop it.
+      maxRecordAge: Duration.hours(Math.min(stream.streamRetentionHours - 1, 7 * 24)),
+      logRetention,
     });
 
     this.appRegistry = new AppRegistry(this, 'AppRegistry', { appIds: props.settings.collector.appIds });
@@ -80,17 +91,18 @@ export class CollectorStack extends Stack {
 
     this.endpoint = this.createEndpoint(props.settings);
 
-    this.athenaTable = new AthenaTable(this, 'AthenaTable', {
+    this.tables = new EventTables(this, 'Tables', {
       bucket: this.archive.bucket,
-      prefix: this.archive.prefix,
+      archivePrefix: this.archive.prefix,
+      tablesPrefix: this.archive.tablesPrefix,
       databaseName: archive.athenaDatabase,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       function: this.ingestion.function,
       stream: this.eventStream.stream,
-      deliveryStream: this.archive.deliveryStream,
-      bufferingInterval: this.archive.bufferingInterval,
+      archiveConsumer: this.archiveConsumer.function,
+      archiveBatchWindow: this.archiveConsumer.batchWindow,
       alarmsEnabled: stack.alarms,
       alarmEmail: stack.alarmEmail,
     });
@@ -104,10 +116,22 @@ export class CollectorStack extends Stack {
       value: this.appRegistry.parameter.parameterName,
       description: 'The registered app IDs; change them with: npm run apps -- add ID',
     });
-    new CfnOutput(this, 'ArchiveBucket', { value: this.archive.bucket.bucketName });
-    new CfnOutput(this, 'AthenaTableName', {
-      value: this.athenaTable.qualifiedName,
-      description: 'Query with: SELECT * FROM <this> LIMIT 10',
+    new CfnOutput(this, 'ArchiveBucket', {
+      value: this.archive.bucket.bucketName,
+      description: `Raw archive under ${this.archive.prefix}, event tables under ${this.archive.tablesPrefix}, fallback and quarantine`,
+    });
+    new CfnOutput(this, 'FailedBatchesBucket', {
+      value: this.archive.failedBatchesBucket.bucketName,
+      description: 'Batches the archive consumer gave up on (records included); empty when all is well',
+    });
+    new CfnOutput(this, 'AthenaDatabase', {
+      value: this.tables.databaseName,
+      description: 'Glue database of the tables ingestion_events, event, event_parameter, user and item',
+    });
+    new CfnOutput(this, 'AthenaTables', {
+      value: this.tables.qualifiedNames.join(','),
+      description:
+        "Query with: SELECT event_name, count(*) FROM <database>.event WHERE partition_app = '<app>' GROUP BY 1",
     });
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl });
   }

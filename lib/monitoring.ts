@@ -2,19 +2,20 @@ import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { ArchiveMetricName } from '../lambda/archive/metric-names';
 import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../lambda/observability/telemetry';
 
 export interface MonitoringProps {
   readonly function: lambda.IFunction;
   readonly stream: kinesis.IStream;
-  readonly deliveryStream: firehose.IDeliveryStream;
-  /** Firehose buffering interval; the freshness alarm allows this plus 15 minutes. */
-  readonly bufferingInterval: Duration;
+  /** The archive consumer (the stream's event source mapping). */
+  readonly archiveConsumer: lambda.IFunction;
+  /** The consumer's batching window; the freshness alarm allows this plus 15 minutes. */
+  readonly archiveBatchWindow: Duration;
   /**
    * Create the alarms.
    * @default true
@@ -28,7 +29,10 @@ export interface MonitoringProps {
   readonly serviceName?: string;
 }
 
-/** A CloudWatch dashboard over the function, stream and Firehose, and alarms on an SNS topic. */
+/** Metrics of the collector function and of the archive consumer (EMF), with the dimension `service`. */
+export type CollectorMetricName = MetricName | ArchiveMetricName;
+
+/** A CloudWatch dashboard over the function, stream and archive consumer, and alarms on an SNS topic. */
 export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly topic: sns.Topic;
@@ -56,8 +60,9 @@ export class Monitoring extends Construct {
 
     const fn = props.function;
     const stream = props.stream;
-    const delivery = props.deliveryStream;
+    const consumer = props.archiveConsumer;
     const fiveMinutes = Duration.minutes(5);
+    const iteratorAge = consumer.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes });
     const sum = (metric: cloudwatch.Metric, label?: string) =>
       metric.with({ statistic: 'Sum', period: fiveMinutes, label });
 
@@ -146,36 +151,34 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Firehose freshness (seconds)',
+        title: 'Archive freshness (iterator age, ms)',
+        left: [iteratorAge.with({ label: 'oldest record not yet archived' })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Archive consumer errors',
         left: [
-          delivery.metric('DeliveryToS3.DataFreshness', {
-            statistic: 'Maximum',
-            period: fiveMinutes,
-            label: 'oldest record age',
-          }),
+          sum(consumer.metricErrors(), 'function errors'),
+          sum(this.metric('ArchiveWriteFailures'), 'object writes failed (batch retried)'),
+          sum(consumer.metric('DestinationDeliveryFailures'), 'failed-batch deliveries failed'),
+        ],
+        right: [
+          consumer.metricDuration({ statistic: 'Maximum', period: fiveMinutes, label: 'max duration' }),
         ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Firehose delivery',
+        title: 'Archive throughput',
         left: [
-          delivery.metric('DeliveryToS3.Success', {
-            statistic: 'Average',
-            period: fiveMinutes,
-            label: 'success ratio',
-          }),
+          this.metric('ArchiveRecords', 'records'),
+          this.metric('ArchiveEvents', 'events in tables'),
+          this.metric('ArchiveUnusableElements', 'elements skipped'),
+          this.metric('ArchiveEventsOverBudget', 'events left out of the tables (row budget of a record)'),
+          this.metric('ArchiveUnreadableRecords', 'records not readable'),
         ],
         right: [
-          delivery.metric('DeliveryToS3.Records', {
-            statistic: 'Sum',
-            period: fiveMinutes,
-            label: 'records delivered',
-          }),
-          delivery.metric('ThrottledGetRecords', {
-            statistic: 'Sum',
-            period: fiveMinutes,
-            label: 'throttled reads',
-          }),
+          this.metric('ArchiveObjectsWritten', 'objects written'),
+          this.metric('ArchiveBytesWritten', 'bytes'),
         ],
         width: 8,
       }),
@@ -223,18 +226,28 @@ export class Monitoring extends Construct {
       sum(stream.metricWriteProvisionedThroughputExceeded()),
       'Kinesis throttled writes; add shards or use on-demand mode.',
     );
-    const freshnessLimit = props.bufferingInterval.toSeconds() + 900;
-    this.addAlarm('FirehoseFreshness', {
-      metric: delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: fiveMinutes }),
-      threshold: freshnessLimit,
+    anyAbove(
+      'ArchiveErrors',
+      sum(consumer.metricErrors()),
+      'The archive consumer failed (uncaught errors or timeouts); Lambda retries the batch.',
+    );
+    anyAbove(
+      'ArchiveWriteFailures',
+      sum(this.metric('ArchiveWriteFailures')),
+      'The archive consumer could not write objects; the batch is retried from a safe checkpoint, and after the maximum record age it goes to the failed-batches bucket.',
+    );
+    const freshnessLimitMs = (props.archiveBatchWindow.toSeconds() + 900) * 1000;
+    this.addAlarm('ArchiveFreshness', {
+      metric: iteratorAge,
+      threshold: freshnessLimitMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
-      alarmDescription: `Firehose has records older than ${freshnessLimit} s: archive delivery is falling behind or failing.`,
+      alarmDescription: `The archive consumer is more than ${freshnessLimitMs / 1000} s behind the stream: archiving is falling behind or failing.`,
     });
   }
 
   /** A function metric in the collector namespace, summed over 5 minutes. */
-  public metric(name: MetricName, label?: string): cloudwatch.Metric {
+  public metric(name: CollectorMetricName, label?: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName: name,

@@ -2,12 +2,17 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_ARCHIVE_PREFIX, type PlannedObject, planArchiveObjects } from './archive-layout';
-import { ShardReader, type StartingPosition } from './shard-reader';
+import { type PlannedObject, planBatchObjects } from '../lambda/tables/batch-objects';
+import { UserAgentCache } from '../lambda/tables/user-agent';
+import { LOCAL_SETTINGS } from '../settings/local-settings';
+import { ShardReader, type StartingPosition, type StreamRecord } from './shard-reader';
 
 /**
- * The local stand-in for Firehose: drains the stream into the S3 emulator in the archive layout
- * of DESIGN §3, so `npm start` shows the whole path (request → stream → archive) on a laptop.
+ * The local stand-in for the deployed archive consumer: drains the stream into the S3 emulator
+ * with the same planning and flattening code (lambda/tables/), so `npm start` shows the whole
+ * path on a laptop: request → stream → raw archive and the event tables `npm run query` reads.
+ * Each read round of a shard is one batch, keyed like the consumer's (shard and first sequence
+ * number), so an object written again after a failure replaces itself.
  */
 
 const gzipAsync = promisify(gzip);
@@ -19,6 +24,8 @@ export interface ArchiverOptions {
   readonly bucket: string;
   /** @default 'archive/' */
   readonly prefix?: string;
+  /** Where the flattened tables go. @default 'tables/' */
+  readonly tablesPrefix?: string;
   /**
    * Where reading starts. TRIM_HORIZON suits the embedded emulator: its in-memory stream is new on
    * every start, so this archives every record once, including any put before the archiver's first
@@ -29,10 +36,17 @@ export interface ArchiverOptions {
   readonly startingPosition?: StartingPosition;
   /** @default 1000 */
   readonly intervalMs?: number;
-  readonly onArchived?: (key: string, recordCount: number) => void;
+  /** Called for each object written: a raw archive object (`archive`) or a table's. */
+  readonly onArchived?: (object: ArchivedObject) => void;
   /** Called for a failed poll or write (repeated identical failures are reported once). */
   readonly onError?: (error: unknown) => void;
-  readonly now?: () => Date;
+}
+
+export interface ArchivedObject {
+  readonly key: string;
+  readonly kind: PlannedObject['kind'];
+  /** Records (raw archive) or rows (tables) in the object. */
+  readonly lines: number;
 }
 
 export interface Archiver {
@@ -50,8 +64,11 @@ const MAX_ROUNDS_PER_DRAIN = 20;
  * resolves is missed (if the stream cannot be reached yet, it reports that and keeps trying).
  */
 export async function startArchiver(options: ArchiverOptions): Promise<Archiver> {
-  const prefix = options.prefix ?? DEFAULT_ARCHIVE_PREFIX;
-  const now = options.now ?? (() => new Date());
+  const layout = {
+    archivePrefix: options.prefix ?? LOCAL_SETTINGS.archivePrefix.default,
+    tablesPrefix: options.tablesPrefix ?? LOCAL_SETTINGS.tablesPrefix.default,
+  };
+  const userAgents = new UserAgentCache();
   const reader = new ShardReader(
     options.kinesis,
     options.streamName,
@@ -59,7 +76,6 @@ export async function startArchiver(options: ArchiverOptions): Promise<Archiver>
   );
   // Planned objects stay here until S3 takes them, so a failed write is retried, never dropped.
   const pending: PlannedObject[] = [];
-  let objectNumber = 1;
   let lastErrorMessage: string | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -81,31 +97,39 @@ export async function startArchiver(options: ArchiverOptions): Promise<Archiver>
         new PutObjectCommand({
           Bucket: options.bucket,
           Key: object.key,
-          Body: await gzipAsync(object.body),
-          ContentType: 'application/x-ndjson',
-          ContentEncoding: 'gzip',
+          Body: await gzipAsync(Buffer.concat(object.lines)),
+          ContentType: 'application/gzip',
         }),
       );
       pending.shift();
-      written += object.recordCount;
-      options.onArchived?.(object.key, object.recordCount);
+      if (object.kind === 'archive') written += object.lines.length;
+      options.onArchived?.({ key: object.key, kind: object.kind, lines: object.lines.length });
     }
     return written;
+  };
+
+  const plan = (records: readonly StreamRecord[]): void => {
+    const byShard = new Map<string, StreamRecord[]>();
+    for (const record of records) {
+      const shard = byShard.get(record.shardId) ?? [];
+      shard.push(record);
+      byShard.set(record.shardId, shard);
+    }
+    for (const [shardId, shardRecords] of byShard) {
+      // A round larger than one batch's line budget is planned as several batches, in order.
+      for (let rest = shardRecords; rest.length > 0; ) {
+        const batch = planBatchObjects(shardId, rest, layout, { userAgents });
+        pending.push(...batch.objects);
+        rest = rest.slice(batch.plannedRecords);
+      }
+    }
   };
 
   const drainOnce = async (): Promise<number> => {
     try {
       for (let round = 0; round < MAX_ROUNDS_PER_DRAIN; round += 1) {
         const { records, behind } = await reader.read();
-        if (records.length > 0) {
-          const planned = planArchiveObjects(records, {
-            prefix,
-            writtenAt: now(),
-            firstNumber: objectNumber,
-          });
-          objectNumber += planned.length;
-          pending.push(...planned);
-        }
+        if (records.length > 0) plan(records);
         if (!behind) break;
       }
       const written = await writePending();

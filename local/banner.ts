@@ -15,6 +15,7 @@ export type BannerInput = Pick<
   | 'embedded'
   | 's3Directory'
   | 'archivePrefix'
+  | 'tablesPrefix'
   | 'warnings'
 >;
 
@@ -50,6 +51,11 @@ export function formatBanner(collector: BannerInput): string {
       ? '  archive   off (set CLICKSTREAM_LOCAL_ARCHIVER=on to drain the stream into S3)'
       : `  archive   s3://${collector.bucket}/${collector.archivePrefix}year=YYYY/month=MM/day=DD/hour=HH/  (gzip NDJSON, every 1 s)`,
   );
+  if (collector.tablesPrefix !== undefined) {
+    lines.push(
+      `  tables    s3://${collector.bucket}/${collector.tablesPrefix}{event,event_parameter,user,item}/partition_app=…/`,
+    );
+  }
   lines.push(
     `  quarantine s3://${collector.bucket}/${config.quarantinePrefix}   fallback s3://${collector.bucket}/${config.fallbackPrefix}`,
   );
@@ -61,6 +67,9 @@ export function formatBanner(collector: BannerInput): string {
     exampleCurl(exampleUrl(collector.url, config.collectPath, exampleAppId(config.appIds))),
     '',
     'Watch the stream in another terminal: npm run tail   (full records: npm run tail -- --json)',
+    ...(collector.tablesPrefix === undefined
+      ? []
+      : ['Query the tables: npm run query -- "SELECT event_name, count(*) FROM event GROUP BY 1"']),
     'One line per request follows. Ctrl+C stops.',
     '',
   );

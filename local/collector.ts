@@ -74,6 +74,13 @@ export interface LocalCollector {
   readonly s3Directory: string | undefined;
   /** Key prefix of the archive, when the archiver runs. */
   readonly archivePrefix: string | undefined;
+  /** Key prefix of the flattened tables, when the archiver runs. */
+  readonly tablesPrefix: string | undefined;
+  /**
+   * Archives what is on the stream now (raw archive and tables), without waiting for the next
+   * poll; resolves with the number of records archived (0 when the archiver is off).
+   */
+  drainArchive(): Promise<number>;
   /** Start-up notes for the user (credentials choices). */
   readonly warnings: readonly string[];
   stop(): Promise<void>;
@@ -183,6 +190,7 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
     const kinesisEndpoint = kinesis?.endpoint ?? externalKinesis;
     const s3Endpoint = s3?.endpoint ?? externalS3;
     const archiving = options.archiver ?? settings.archiver ?? embedS3;
+    let drainArchive = async (): Promise<number> => 0;
     if (archiving) {
       const kinesisClient = createKinesisClient({
         endpoint: kinesisEndpoint,
@@ -196,11 +204,17 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
         streamName: config.streamName,
         bucket: config.bucket,
         prefix: settings.archivePrefix,
+        tablesPrefix: settings.tablesPrefix,
         startingPosition: embedKinesis ? 'TRIM_HORIZON' : 'LATEST',
-        onArchived: (key, count) =>
-          say(`         archived ${count} record${count === 1 ? '' : 's'} → s3://${config.bucket}/${key}`),
+        onArchived: ({ key, kind, lines }) =>
+          say(
+            kind === 'archive'
+              ? `         archived ${lines} record${lines === 1 ? '' : 's'} → s3://${config.bucket}/${key}`
+              : `         ${kind}: ${lines} row${lines === 1 ? '' : 's'} → s3://${config.bucket}/${key}`,
+          ),
         onError: (error) => log(`local archiver: ${error instanceof Error ? error.message : String(error)}`),
       });
+      drainArchive = () => archiver.drain();
       // Stops after the server (cleanups run last-in first-out), so its final drain archives what
       // the last requests put on the stream.
       cleanups.splice(cleanups.indexOf(stopServer), 0, async () => {
@@ -222,6 +236,8 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
       embedded: { kinesis: embedKinesis, s3: embedS3 },
       s3Directory: s3?.directory,
       archivePrefix: archiving ? settings.archivePrefix : undefined,
+      tablesPrefix: archiving ? settings.tablesPrefix : undefined,
+      drainArchive: () => drainArchive(),
       warnings: plan.warnings,
       stop: cleanUp,
     };

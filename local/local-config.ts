@@ -50,6 +50,8 @@ export interface LocalSettings {
   /** Explicit archiver switch, if any; otherwise it runs when the S3 emulator is embedded. */
   readonly archiver: boolean | undefined;
   readonly archivePrefix: string;
+  /** Where the archiver writes the flattened tables (`npm run query` reads them there). */
+  readonly tablesPrefix: string;
   /** A Kinesis-compatible service to use instead of the embedded emulator. */
   readonly kinesisEndpoint: string | undefined;
   /** An S3-compatible service to use instead of the embedded emulator. */
@@ -75,6 +77,15 @@ export function parseLocalSettings(env: Environment): LocalSettings {
     throw new ConfigError(`Invalid local collector configuration: ${text}`);
   }
   const local = resolved.group(LOCAL_SETTINGS);
+  const { archivePrefix, tablesPrefix } = local;
+  if (
+    archivePrefix !== '' &&
+    (archivePrefix.startsWith(tablesPrefix) || tablesPrefix.startsWith(archivePrefix))
+  ) {
+    throw new ConfigError(
+      `Invalid local collector configuration: ${LOCAL_SETTINGS.tablesPrefix.env}: must not overlap ${LOCAL_SETTINGS.archivePrefix.env}`,
+    );
+  }
   return {
     ...local,
     kinesisEndpoint: resolved.get(COLLECTOR_SETTINGS.kinesisEndpoint),
@@ -180,5 +191,25 @@ export function parseTailSettings(env: Environment): TailSettings {
     streamName: collectorEnv[COLLECTOR_SETTINGS.streamName.env] ?? '',
     region: collectorEnv[COLLECTOR_SETTINGS.region.env] ?? COLLECTOR_SETTINGS.region.default,
     emulator: local.kinesisEndpoint === undefined,
+  };
+}
+
+export interface QuerySettings {
+  /** The bucket's folder in the embedded S3 emulator's data folder. */
+  readonly bucketDirectory: string;
+  readonly archivePrefix: string;
+  readonly tablesPrefix: string;
+}
+
+/** Where `npm run query` reads: the files of the embedded S3 emulator of `npm start`. */
+export function parseQuerySettings(env: Environment): QuerySettings {
+  const local = parseLocalSettings(env);
+  const bucket =
+    definedEntries(env)[COLLECTOR_SETTINGS.bucket.env] ??
+    LOCAL_COLLECTOR_DEFAULTS[COLLECTOR_SETTINGS.bucket.env];
+  return {
+    bucketDirectory: resolve(local.dataDir ?? DEFAULT_DATA_DIR, 's3', bucket ?? 'clickstream-local'),
+    archivePrefix: local.archivePrefix,
+    tablesPrefix: local.tablesPrefix,
   };
 }

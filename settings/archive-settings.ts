@@ -2,8 +2,8 @@ import { PREFIX } from './collector-settings';
 import { integer, text } from './kinds';
 
 /**
- * Settings of the archive (the writer of `{archivePrefix}year=…/` objects), its lifecycle and its
- * Athena table; CDK context only. A construct of the archive reads them as `settings.archive.<name>`.
+ * Settings of the archive (the consumer that writes the raw `{archivePrefix}year=…/` objects and
+ * the event tables under `tablesPrefix`), its lifecycle and its Athena tables; CDK context only. A construct of the archive reads them as `settings.archive.<name>`.
  */
 
 const PREFIX_MESSAGE = 'must be path segments ending with "/"';
@@ -17,29 +17,29 @@ export const ARCHIVE_SETTINGS = {
     patternMessage: PREFIX_MESSAGE,
     doc: 'archive layout `{prefix}year=YYYY/month=MM/day=DD/hour=HH/`',
   }),
-  archiveErrorPrefix: text({
+  tablesPrefix: text({
     scope: 'stack',
-    context: 'archiveErrorPrefix',
-    default: 'errors/',
+    context: 'tablesPrefix',
+    default: 'tables/',
     pattern: PREFIX,
     patternMessage: PREFIX_MESSAGE,
-    doc: 'where Firehose puts records it could not deliver',
+    doc: 'event tables layout `{prefix}{table}/partition_app=…/partition_year=…/partition_month=…/partition_day=…/`',
   }),
-  archiveBufferSeconds: integer({
+  archiveBatchSeconds: integer({
     scope: 'stack',
-    context: 'archiveBufferSeconds',
-    default: 300,
+    context: 'archiveBatchSeconds',
+    default: 60,
     min: 0,
-    max: 900,
-    doc: 'Firehose buffering interval (larger = fewer, bigger files)',
+    max: 300,
+    doc: 'the archive consumer gathers records for up to this many seconds (or `archiveBatchSize` records, or 6 MB) per batch: larger = fewer, bigger objects, later',
   }),
-  archiveBufferMiB: integer({
+  archiveBatchSize: integer({
     scope: 'stack',
-    context: 'archiveBufferMiB',
-    default: 64,
+    context: 'archiveBatchSize',
+    default: 1_000,
     min: 1,
-    max: 128,
-    doc: 'Firehose buffering size',
+    max: 10_000,
+    doc: 'the most records the archive consumer takes per batch',
   }),
   archiveTransitionDays: integer({
     scope: 'stack',
@@ -63,7 +63,7 @@ export const ARCHIVE_SETTINGS = {
     default: 90,
     min: 0,
     max: 36_500,
-    doc: 'delete fallback, quarantine and Firehose-error objects after N days (0 = keep)',
+    doc: 'delete fallback, quarantine and failed-batch objects after N days (0 = keep)',
   }),
   athenaDatabase: text({
     scope: 'stack',
@@ -71,6 +71,6 @@ export const ARCHIVE_SETTINGS = {
     default: 'clickstream',
     pattern: /^[a-z0-9_]{1,255}$/,
     patternMessage: 'lowercase letters, digits and "_" only',
-    doc: 'Glue database of the `ingestion_events` table',
+    doc: 'Glue database of the five tables (`ingestion_events`, `event`, `event_parameter`, `user`, `item`)',
   }),
 };

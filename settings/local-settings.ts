@@ -22,7 +22,7 @@ export const LOCAL_SETTINGS = {
     scope: 'local',
     env: 'CLICKSTREAM_LOCAL_ARCHIVER',
     defaultText: '`on` with the embedded S3 emulator, else `off`',
-    doc: 'run the local archiver that stands in for Firehose',
+    doc: 'run the local archiver that stands in for the archive consumer',
   }),
   archivePrefix: text({
     scope: 'local',
@@ -30,7 +30,15 @@ export const LOCAL_SETTINGS = {
     default: 'archive/',
     pattern: /\/$/,
     patternMessage: 'must end with "/"',
-    doc: 'where the local archiver writes (gzip NDJSON, hour partitions)',
+    doc: 'where the local archiver writes the raw archive (gzip NDJSON, hour partitions)',
+  }),
+  tablesPrefix: text({
+    scope: 'local',
+    env: 'CLICKSTREAM_LOCAL_TABLES_PREFIX',
+    default: 'tables/',
+    pattern: /^([A-Za-z0-9_.=-]+\/)+$/,
+    patternMessage: 'must be path segments ending with "/"',
+    doc: 'where the local archiver writes the event tables (`npm run query` reads them there)',
   }),
 };
 

@@ -85,7 +85,7 @@ const protectedAppsRegistered: Rule = {
 
 const PREFIXES = [
   ARCHIVE.archivePrefix,
-  ARCHIVE.archiveErrorPrefix,
+  ARCHIVE.tablesPrefix,
   COLLECTOR.fallbackPrefix,
   COLLECTOR.quarantinePrefix,
 ];

@@ -32,7 +32,7 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('runs as a synth-time validation plugin of the app: synth passes with it registered', () => {
     const { template } = synthesize(CONFIGURATIONS.functionUrl, { nag: true });
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
   });
 
   it('fails synth when a resource breaks a rule without acknowledgement', () => {

@@ -1,25 +1,12 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_METRIC_NAMES } from '../../lambda/archive/metric-names';
 import { METRIC_NAMES } from '../../lambda/observability/telemetry';
-import { RECORD_COLUMNS } from '../../lib/athena-table';
-import { CONTRACT_FIELDS } from '../support/record-schema';
-import { CONFIGURATIONS, synthesize } from './support';
+import { CONFIGURATIONS, roleStatements, synthesize } from './support';
 
-const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventStream'), 'Arn'] };
-const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveBucket'), 'Arn'] };
-
-/** All statements of the policies attached to the function's role. */
+/** All statements of the policies attached to the collector function's role. */
 function functionStatements(template: Template): { Action: string | string[]; Resource: unknown }[] {
-  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-    Properties: { Role: { 'Fn::GetAtt': [string, string] } };
-  };
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
-  return Object.values(policies).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: never[] } } }).Properties.PolicyDocument
-        .Statement,
-  );
+  return roleStatements(template, 'IngestionFunction');
 }
 
 describe('function-url deployment, on-demand stream (defaults)', () => {
@@ -120,9 +107,11 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       ':parameter/clickstream/ClickstreamCollector/app-ids',
     );
     expect(JSON.stringify(read[0]?.Resource)).not.toContain('*');
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-      Properties: { Environment: { Variables: Record<string, unknown> } };
-    };
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [, fn] = Object.entries(functions).find(([id]) => id.startsWith('IngestionFunction')) as [
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> } } },
+    ];
     expect(fn.Properties.Environment.Variables.CLICKSTREAM_APP_REGISTRY_PARAMETER).toEqual({
       Ref: expect.stringMatching(/^AppRegistryParameter/),
     });
@@ -134,25 +123,6 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       ShardCount: Match.absent(),
       RetentionPeriodHours: 24,
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
-    });
-  });
-
-  it('archives the stream through Firehose as gzip NDJSON in hour partitions, with an error prefix', () => {
-    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamType: 'KinesisStreamAsSource',
-      KinesisStreamSourceConfiguration: { KinesisStreamARN: streamArn },
-      ExtendedS3DestinationConfiguration: Match.objectLike({
-        BucketARN: bucketArn,
-        CompressionFormat: 'GZIP',
-        Prefix:
-          'events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
-        ErrorOutputPrefix: Match.stringLikeRegexp('^errors/!\\{firehose:error-output-type\\}/year='),
-        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
-        ProcessingConfiguration: {
-          Enabled: true,
-          Processors: [Match.objectLike({ Type: 'AppendDelimiterToRecord' })],
-        },
-      }),
     });
   });
 
@@ -196,57 +166,9 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     });
   });
 
-  it('defines ingestion_events over the archive with the record columns and partition projection', () => {
-    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'clickstream' } });
-    template.hasResourceProperties('AWS::Glue::Table', {
-      DatabaseName: 'clickstream',
-      TableInput: Match.objectLike({
-        Name: 'ingestion_events',
-        TableType: 'EXTERNAL_TABLE',
-        PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
-        Parameters: Match.objectLike({
-          'projection.enabled': 'true',
-          'projection.year.type': 'date',
-          'projection.year.range': Match.stringLikeRegexp(',NOW$'),
-          'projection.month.type': 'integer',
-          'projection.month.range': '1,12',
-          'projection.month.digits': '2',
-          'projection.day.range': '1,31',
-          'projection.day.digits': '2',
-          'projection.hour.range': '0,23',
-          'projection.hour.digits': '2',
-          'storage.location.template': {
-            'Fn::Join': [
-              '',
-              [
-                's3://',
-                { Ref: Match.stringLikeRegexp('^ArchiveBucket') },
-                // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${column} placeholders
-                '/events/year=${year}/month=${month}/day=${day}/hour=${hour}/',
-              ],
-            ],
-          },
-        }),
-        StorageDescriptor: Match.objectLike({
-          Columns: RECORD_COLUMNS.map((column) => ({ Name: column.name, Type: column.type })),
-          SerdeInfo: Match.objectLike({ SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' }),
-          InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-        }),
-      }),
-    });
-  });
-
-  it('types the record columns as the sink contract says', () => {
-    const types = Object.fromEntries(RECORD_COLUMNS.map((column) => [column.name, column.type]));
-    expect(Object.keys(types)).toEqual([...CONTRACT_FIELDS]);
-    expect(types.ingest_time).toBe('bigint');
-    expect(types.server_ingest_time).toBe('bigint');
-    expect(types.client_timestamp).toBe('string');
-  });
-
-  it('raises alarms on errors, throttles, sink failures, fallback writes, Kinesis throttling and Firehose freshness', () => {
+  it('raises alarms on errors, throttles, sink failures, fallback writes, Kinesis throttling and the archive consumer', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(6);
+    expect(Object.keys(alarms)).toHaveLength(8);
     const topic = { Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') };
     const expectAlarm = (metricName: string, namespace: string, threshold: number) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -260,8 +182,8 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     expectAlarm('Errors', 'AWS/Lambda', 0);
     expectAlarm('Throttles', 'AWS/Lambda', 0);
     expectAlarm('WriteProvisionedThroughputExceeded', 'AWS/Kinesis', 0);
-    expectAlarm('DeliveryToS3.DataFreshness', 'AWS/Firehose', 1200);
-    for (const name of ['SinkFailures', 'FallbackWrites']) {
+    expectAlarm('IteratorAge', 'AWS/Lambda', 960_000);
+    for (const name of ['SinkFailures', 'FallbackWrites', 'ArchiveWriteFailures']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: name,
         Namespace: 'Clickstream/Collector',
@@ -274,7 +196,7 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('shows requests, events, Lambda, Kinesis and Firehose on the dashboard', () => {
+  it('shows requests, events, Lambda, Kinesis and the archive consumer on the dashboard', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]);
@@ -294,20 +216,24 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       'IncomingBytes',
       'WriteProvisionedThroughputExceeded',
       'PutRecords.Latency',
-      'DeliveryToS3.DataFreshness',
-      'DeliveryToS3.Success',
+      'IteratorAge',
+      'ArchiveWriteFailures',
+      'ArchiveRecords',
+      'ArchiveObjectsWritten',
+      'DestinationDeliveryFailures',
     ]) {
       expect(body, metric).toContain(`\\"${metric}\\"`);
     }
     expect(body).toContain('Clickstream/Collector');
   });
 
-  it('shows every metric the function emits on the dashboard', () => {
+  it('shows every metric the function and the archive consumer emit on the dashboard', () => {
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
-    for (const metric of METRIC_NAMES) expect(body, metric).toContain(`\\"${metric}\\"`);
+    for (const metric of [...METRIC_NAMES, ...ARCHIVE_METRIC_NAMES])
+      expect(body, metric).toContain(`\\"${metric}\\"`);
   });
 
-  it('outputs the collector URL with its path, the stream, the bucket, the Athena table and the dashboard URL', () => {
+  it('outputs the collector URL with its path, the stream, the buckets, the Athena tables and the dashboard URL', () => {
     template.hasOutput('CollectorUrl', {
       Value: {
         'Fn::Join': [
@@ -318,7 +244,14 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     });
     template.hasOutput('StreamName', { Value: { Ref: Match.stringLikeRegexp('^EventStream') } });
     template.hasOutput('ArchiveBucket', { Value: { Ref: Match.stringLikeRegexp('^ArchiveBucket') } });
-    template.hasOutput('AthenaTableName', { Value: 'clickstream.ingestion_events' });
+    template.hasOutput('FailedBatchesBucket', {
+      Value: { Ref: Match.stringLikeRegexp('^ArchiveFailedBatches') },
+    });
+    template.hasOutput('AthenaDatabase', { Value: 'clickstream' });
+    template.hasOutput('AthenaTables', {
+      Value:
+        'clickstream.ingestion_events,clickstream.event,clickstream.event_parameter,clickstream.user,clickstream.item',
+    });
     template.hasOutput('DashboardUrl', {
       Value: {
         'Fn::Join': [

@@ -10,25 +10,54 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../local/emulators';
+import { kinesisStreamEvent } from '../support/kinesis-events';
+import { sinkRecordBytes } from '../support/sink-records';
+import { readObjects } from '../support/stream-reader';
 import { CONFIGURATIONS, synthesize } from './support';
 
 const run = promisify(execFile);
 const STREAM = 'bundle-test-stream';
 const BUCKET = 'bundle-test-bucket';
 
-/** Directory of the function's asset in the synthesized cloud assembly (what `cdk deploy` would upload). */
-function functionAssetDirectory(assemblyDir: string, artifactId: string): string {
+interface FunctionResource {
+  readonly Properties: {
+    readonly Code: { readonly S3Key: string };
+    readonly Environment: { readonly Variables: Record<string, unknown> };
+  };
+}
+
+/** The function whose logical ID starts with `prefix`. */
+function functionOf(template: Template, prefix: string): FunctionResource {
+  const entry = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith(prefix),
+  );
+  expect(entry, prefix).toBeDefined();
+  return entry?.[1] as FunctionResource;
+}
+
+/** Directory of a function's asset in the synthesized cloud assembly (what `cdk deploy` would upload). */
+function functionAssetDirectory(assemblyDir: string, artifactId: string, fn: FunctionResource): string {
   const manifest = JSON.parse(readFileSync(join(assemblyDir, `${artifactId}.assets.json`), 'utf8')) as {
     files: Record<string, { source: { path: string; packaging?: string } }>;
   };
-  const dirs = Object.values(manifest.files)
-    .filter((file) => file.source.packaging === 'zip')
-    .map((file) => join(assemblyDir, file.source.path))
-    .filter((dir) => existsSync(join(dir, 'index.mjs')));
-  expect(dirs).toHaveLength(1);
-  return dirs[0] as string;
+  const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
+  const file = manifest.files[hash];
+  expect(file?.source.packaging).toBe('zip');
+  const dir = join(assemblyDir, file?.source.path ?? '');
+  expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+  return dir;
+}
+
+/** The deployed environment of a function, its string values only (references are replaced by the test). */
+function stringVariables(fn: FunctionResource, overrides: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries({ ...fn.Properties.Environment.Variables, ...overrides }).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 }
 
 /** The function URL event (payload 2.0) of an SDK-style POST. */
@@ -83,28 +112,39 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
 process.exit(0);
 `;
 
+// Runs in a plain `node` process: imports the consumer bundle and hands it one Kinesis batch.
+const CONSUMER_RUNNER = `
+const [bundle, eventJson] = process.argv.slice(1);
+const { handler } = await import(bundle);
+const result = await handler(JSON.parse(eventJson));
+process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
+process.exit(0);
+`;
+
 describe('the handler bundle that synth produces', () => {
   let emulators: Emulators;
   let bundle: string;
   let environment: Record<string, string>;
+  let consumerBundle: string;
+  let consumerEnvironment: Record<string, string>;
 
   beforeAll(async () => {
     const { app, stack, template } = synthesize(CONFIGURATIONS.functionUrl);
     const assembly = app.synth();
-    bundle = join(functionAssetDirectory(assembly.directory, stack.artifactId), 'index.mjs');
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-      Properties: { Environment: { Variables: Record<string, unknown> } };
-    };
+    const collector = functionOf(template, 'IngestionFunction');
+    const consumer = functionOf(template, 'ArchiveConsumerFunction');
+    bundle = join(functionAssetDirectory(assembly.directory, stack.artifactId, collector), 'index.mjs');
+    consumerBundle = join(
+      functionAssetDirectory(assembly.directory, stack.artifactId, consumer),
+      'index.mjs',
+    );
     emulators = await startEmulators({ streamName: STREAM, bucket: BUCKET, kinesisPort: 0, s3Port: 0 });
-    // The deployed environment, with the stream and bucket references pointing at the emulators.
-    const variables = {
-      ...fn.Properties.Environment.Variables,
+    // The deployed environments, with the stream and bucket references pointing at the emulators.
+    environment = stringVariables(collector, {
       CLICKSTREAM_STREAM_NAME: STREAM,
       CLICKSTREAM_ARCHIVE_BUCKET: BUCKET,
-    };
-    environment = Object.fromEntries(
-      Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-    );
+    });
+    consumerEnvironment = stringVariables(consumer, { CLICKSTREAM_ARCHIVE_BUCKET: BUCKET });
   }, 120_000);
 
   afterAll(async () => {
@@ -198,5 +238,66 @@ describe('the handler bundle that synth produces', () => {
     } finally {
       kinesis.destroy();
     }
+  });
+
+  it('runs the archive consumer bundle in a plain Node process: a Kinesis batch becomes the raw archive and the tables', async () => {
+    const data = sinkRecordBytes(
+      [
+        {
+          event_type: 'view',
+          event_id: 'bundle-e-1',
+          timestamp: 1_700_000_000_000,
+          app_id: 'shop_web',
+          attributes: { n: 1 },
+        },
+      ],
+      {
+        appId: 'shop_web',
+        gzip: true,
+        ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      },
+    );
+    const event = kinesisStreamEvent([
+      {
+        shardId: 'shardId-000000000000',
+        sequenceNumber: '4960',
+        partitionKey: 'p',
+        data,
+        arrivedAt: new Date(),
+      },
+    ]);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        CONSUMER_RUNNER,
+        pathToFileURL(consumerBundle).href,
+        JSON.stringify(event),
+      ],
+      {
+        timeout: 30_000,
+        cwd: '/',
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...consumerEnvironment,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
+          NODE_OPTIONS: '',
+        },
+      },
+    );
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    expect(line, stdout).toBeDefined();
+    expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toEqual({ batchItemFailures: [] });
+    const archive = await readObjects(emulators.s3Endpoint, BUCKET, 'events/');
+    expect(archive.map((object) => object.text)).toEqual([`${data.toString()}\n`]);
+    const [events] = await readObjects(emulators.s3Endpoint, BUCKET, 'tables/event/partition_app=shop_web/');
+    expect(JSON.parse(events?.text ?? '{}')).toMatchObject({
+      event_id: 'bundle-e-1',
+      device: { ua_browser: 'Chrome', ua_os: 'Linux', ua_device_category: 'PC' },
+    });
   });
 });

@@ -99,3 +99,25 @@ export function acknowledgements(root: IConstruct): { path: string; id: string; 
   visit(root);
   return found;
 }
+
+export interface PolicyStatement {
+  readonly Effect?: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** All statements of the policies attached to the role of the function whose logical ID starts with `prefix`. */
+export function roleStatements(template: Template, prefix: string): PolicyStatement[] {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const entry = Object.entries(functions).find(([id]) => id.startsWith(prefix));
+  if (entry === undefined) throw new Error(`no function ${prefix}* in the template`);
+  const fn = entry[1] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties
+        .PolicyDocument.Statement,
+  );
+}

@@ -18,7 +18,8 @@ import type { AddressInfo, Socket } from 'node:net';
  *   does under load: HTTP 200 with `ProvisionedThroughputExceededException` on those entries. Only
  *   the records let through reach the emulator, and the answer merges the emulator's results with
  *   the refusals in request order, with the right `FailedRecordCount`. Other calls pass.
- * - `status`: answer every call with that HTTP status (500/503) and an AWS-style error body.
+ * - `status`: answer every call (or those `only` selects) with that HTTP status (500/503) and an
+ *   AWS-style error body.
  * - `stall`: never answer (until the client gives up or the proxy stops): a hung service.
  * - `drop`: destroy the connection as soon as the request arrives.
  *
@@ -35,7 +36,12 @@ export type FaultMode =
       /** Source of randomness; inject a seeded one for reproducible runs. @default Math.random */
       readonly random?: () => number;
     }
-  | { readonly kind: 'status'; readonly status: number }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      /** Only calls whose operation (e.g. `PUT /bucket/key`) matches fail; others pass. @default all */
+      readonly only?: (operation: string) => boolean;
+    }
   | { readonly kind: 'stall' }
   | { readonly kind: 'drop' };
 
@@ -250,6 +256,7 @@ export async function startFaultProxy(options: {
         log({ result: 'stalled', partitionKeys: partitionKeys(), refusedKeys: [] });
         return;
       case 'status': {
+        if (current.only !== undefined && !current.only(operation)) break;
         const { contentType, body: text } = errorBody(kinesis, current.status);
         answer(response, current.status, { 'content-type': contentType }, Buffer.from(text));
         log({ result: current.status, partitionKeys: partitionKeys(), refusedKeys: [] });

@@ -27,7 +27,7 @@ describe('local archiver', () => {
     await emulators?.stop();
   });
 
-  it('writes records from every shard as one gzip NDJSON object under archive/year=/month=/day=/hour=/', async () => {
+  it('writes the records of each shard as a gzip NDJSON object under archive/year=/month=/day=/hour=/, keyed by shard and first sequence number', async () => {
     const dayOf = (date: Date) =>
       `year=${date.getUTCFullYear()}/month=${String(date.getUTCMonth() + 1).padStart(2, '0')}/day=${String(date.getUTCDate()).padStart(2, '0')}/`;
     const dayBefore = dayOf(new Date());
@@ -57,19 +57,29 @@ describe('local archiver', () => {
 
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'archive-test', Prefix: 'archive/' }));
     const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(
-      /^archive\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\/\d{8}T\d{9}Z-\d{6}\.json\.gz$/,
-    );
-    expect([dayBefore, dayOf(new Date())].some((day) => keys[0]?.includes(day))).toBe(true);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toMatch(
+        /^archive\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\/shardId-\d{12}-\d+\.json\.gz$/,
+      );
+      expect([dayBefore, dayOf(new Date())].some((day) => key.includes(day))).toBe(true);
+    }
+    expect(new Set(keys.map((key) => key.match(/shardId-\d+/)?.[0])).size).toBe(2);
 
-    const object = await s3.send(new GetObjectCommand({ Bucket: 'archive-test', Key: keys[0] }));
-    const lines = gunzipSync(Buffer.from((await object.Body?.transformToByteArray()) ?? [])).toString('utf8');
-    expect(lines.endsWith('\n')).toBe(true);
-    const archived = lines
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { rid: string });
+    const archived: { rid: string }[] = [];
+    for (const key of keys) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: 'archive-test', Key: key }));
+      const lines = gunzipSync(Buffer.from((await object.Body?.transformToByteArray()) ?? [])).toString(
+        'utf8',
+      );
+      expect(lines.endsWith('\n')).toBe(true);
+      archived.push(
+        ...lines
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { rid: string }),
+      );
+    }
     expect(archived.map((record) => record.rid).sort()).toEqual(records.map((record) => record.rid).sort());
   });
 });

@@ -17,6 +17,7 @@ function banner(env: Record<string, string> = {}): string {
     embedded: { kinesis: true, s3: true },
     s3Directory: '/repo/.local/s3',
     archivePrefix: 'archive/',
+    tablesPrefix: 'tables/',
     warnings: [],
   };
   return formatBanner(input);
@@ -43,6 +44,12 @@ describe('banner', () => {
     expect(text).toContain('/repo/.local/s3/clickstream-local');
     expect(text).toContain('s3://clickstream-local/archive/year=YYYY/month=MM/day=DD/hour=HH/');
     expect(text).toContain('npm run tail');
+  });
+
+  it('says where the event tables land and how to query them', () => {
+    const text = banner();
+    expect(text).toContain('s3://clickstream-local/tables/{event,event_parameter,user,item}/partition_app=');
+    expect(text).toContain('npm run query -- "SELECT event_name, count(*) FROM event GROUP BY 1"');
   });
 
   it('quotes the example body exactly as the document gives it', () => {

@@ -3,6 +3,7 @@ import { ConfigError, parseConfig } from '../../../lambda/config';
 import {
   buildCollectorEnv,
   parseLocalSettings,
+  parseQuerySettings,
   parseTailSettings,
   planProcessEnv,
 } from '../../../local/local-config';
@@ -54,6 +55,22 @@ describe('local configuration', () => {
   it('names PORT when it is not a port number', () => {
     expect(() => parseLocalSettings({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => parseLocalSettings({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('names CLICKSTREAM_LOCAL_TABLES_PREFIX when it is not a prefix or overlaps the archive', () => {
+    expect(parseLocalSettings({}).tablesPrefix).toBe('tables/');
+    expect(() => parseLocalSettings({ CLICKSTREAM_LOCAL_TABLES_PREFIX: 'tables' })).toThrow(
+      /CLICKSTREAM_LOCAL_TABLES_PREFIX/,
+    );
+    expect(() => parseLocalSettings({ CLICKSTREAM_LOCAL_TABLES_PREFIX: 'archive/tables/' })).toThrow(
+      /CLICKSTREAM_LOCAL_TABLES_PREFIX: must not overlap/,
+    );
+  });
+
+  it('queries the files of the embedded S3 emulator: data folder, bucket and prefixes', () => {
+    expect(
+      parseQuerySettings({ CLICKSTREAM_LOCAL_DATA_DIR: '/data', CLICKSTREAM_ARCHIVE_BUCKET: 'my-bucket' }),
+    ).toEqual({ bucketDirectory: '/data/s3/my-bucket', archivePrefix: 'archive/', tablesPrefix: 'tables/' });
   });
 
   it('names an external endpoint that is not a URL', () => {

@@ -1,0 +1,279 @@
+import {
+  arrayOf,
+  BIGINT,
+  type Column,
+  column,
+  DATE,
+  DOUBLE,
+  FLOAT,
+  type RowOf,
+  STRING,
+  struct,
+} from './column-types';
+
+/**
+ * The five tables, declared once: the Glue tables of the stack (lib/tables.ts), the DuckDB views
+ * of `npm run query` (local/local-tables.ts), the rows the flattener writes (typed by `RowOf`) and
+ * the README's column lists (checked by a test) all come from here. Names and types follow
+ * "Clickstream Analytics on AWS" v1.1.5, whose tables the Clickstream HTTP API document names, so
+ * its documented queries run; columns marked "ours" are additions.
+ */
+
+const ingestionEventsColumns = [
+  column('date', STRING, 'server time, ISO 8601 to the second with offset'),
+  column('data', STRING, 'the body as received: a JSON array of events, or base64 gzip text'),
+  column('ip', STRING, 'client IP per the IP policy'),
+  column('source_type', STRING, '`http_server`'),
+  column('rid', STRING, 'request id'),
+  column('ua', STRING, '`User-Agent` header'),
+  column('m', STRING, "always null: CAoA's table has it, its server never writes it"),
+  column('uri', STRING, 'path + original query string'),
+  column('platform', STRING, 'query `platform`'),
+  column('path', STRING, 'request path'),
+  column('appId', STRING, 'query `appId` (Athena shows it as `appid`)'),
+  column('compression', STRING, '`gzip` when `data` is base64 gzip text, else null'),
+  column('ingest_time', BIGINT, 'server time, epoch ms'),
+  column('client_timestamp', BIGINT, 'query `upload_timestamp`, epoch ms'),
+  column('timestamp', STRING, 'ours: server time, ISO 8601 with milliseconds, UTC'),
+  column('server_ingest_time', BIGINT, 'ours: server time, epoch ms'),
+  column('method', STRING, 'ours: HTTP method'),
+] as const;
+
+const deviceFields = [
+  column('mobile_brand_name', STRING, 'event `brand`'),
+  column('mobile_model_name', STRING, 'event `model`'),
+  column('manufacturer', STRING, 'event `make`'),
+  column('screen_width', BIGINT, 'event `screen_width`'),
+  column('screen_height', BIGINT, 'event `screen_height`'),
+  column('carrier', STRING, 'event `carrier`'),
+  column('network_type', STRING, 'event `network_type`'),
+  column('operating_system_version', STRING, 'event `os_version`'),
+  column('operating_system', STRING, 'event `platform`'),
+  column('ua_browser', STRING, 'browser name parsed from the request `User-Agent`'),
+  column('ua_browser_version', STRING, 'browser version parsed from the `User-Agent`'),
+  column('ua_os', STRING, 'operating system parsed from the `User-Agent`'),
+  column('ua_os_version', STRING, 'its version'),
+  column('ua_device', STRING, 'device vendor and model parsed from the `User-Agent`'),
+  column('ua_device_category', STRING, '`Mobile`, `Tablet`, `PC` or `Other`, from the `User-Agent`'),
+  column('system_language', STRING, 'event `system_language`'),
+  column('time_zone_offset_seconds', BIGINT, 'event `zone_offset` / 1000'),
+  column('vendor_id', STRING, 'event `device_id`'),
+  column('advertising_id', STRING, 'event `device_unique_id`'),
+  column('host_name', STRING, 'event `host_name`'),
+  column('viewport_width', BIGINT, 'ours: event `viewport_width`'),
+  column('viewport_height', BIGINT, 'ours: event `viewport_height`'),
+  column('country_code', STRING, 'ours: event `country_code` (the device setting)'),
+] as const;
+
+const geoFields = [
+  column('city', STRING, 'null (no IP database ships with the collector)'),
+  column('continent', STRING, 'null'),
+  column('country', STRING, 'null'),
+  column('metro', STRING, 'null'),
+  column('region', STRING, 'null'),
+  column('sub_continent', STRING, 'null'),
+  column('locale', STRING, 'event `locale`'),
+] as const;
+
+const trafficSourceFields = [
+  column('medium', STRING, 'attribute `_traffic_source_medium`'),
+  column('name', STRING, 'attribute `_traffic_source_name`'),
+  column('source', STRING, 'attribute `_traffic_source_source`'),
+] as const;
+
+const appInfoFields = [
+  column('app_id', STRING, 'event `app_id`'),
+  column('id', STRING, 'event `app_package_name`'),
+  column('install_source', STRING, 'attribute `_channel`'),
+  column('version', STRING, 'event `app_version`'),
+  column('sdk_version', STRING, 'ours: event `sdk_version`'),
+  column('sdk_name', STRING, 'ours: event `sdk_name`'),
+  column('title', STRING, 'ours: event `app_title`'),
+] as const;
+
+const eventItemFields = [
+  column('id', STRING, 'item `id`'),
+  column('quantity', BIGINT, 'item `quantity`'),
+  column('price', DOUBLE, 'item `price`'),
+  column('currency', STRING, 'item `currency`'),
+  column('creative_name', STRING, 'item `creative_name`'),
+  column('creative_slot', STRING, 'item `creative_slot`'),
+] as const;
+
+const eventColumns = [
+  column('event_id', STRING, 'event `event_id`'),
+  column('event_date', DATE, 'UTC date of `event_timestamp`'),
+  column('event_timestamp', BIGINT, 'event `timestamp`, epoch ms'),
+  column('event_previous_timestamp', BIGINT, 'event `event_previous_timestamp`'),
+  column('event_name', STRING, 'event `event_type`'),
+  column('event_value_in_usd', FLOAT, 'event `event_value_in_usd`'),
+  column('event_bundle_sequence_id', BIGINT, 'query `event_bundle_sequence_id`'),
+  column('ingest_timestamp', BIGINT, 'server time the request arrived, epoch ms'),
+  column('device', struct(deviceFields), 'device fields of the event, and the parsed `User-Agent`'),
+  column('geo', struct(geoFields), 'only `locale` is set'),
+  column('traffic_source', struct(trafficSourceFields), 'from the event attributes'),
+  column('app_info', struct(appInfoFields), 'app fields of the event'),
+  column('platform', STRING, 'event `platform`, else query `platform`'),
+  column('project_id', STRING, 'null (no CAoA project)'),
+  column('items', arrayOf(struct(eventItemFields)), 'event `items`, typed fields only'),
+  column('user_pseudo_id', STRING, 'event `unique_id`'),
+  column('user_id', STRING, 'event `user._user_id.value`'),
+  column('rid', STRING, 'ours: request id of the record'),
+  column('ip', STRING, 'ours: client IP of the record'),
+  column('ua', STRING, 'ours: `User-Agent` of the record'),
+] as const;
+
+const eventParameterColumns = [
+  column('event_timestamp', BIGINT, 'event `timestamp`, epoch ms'),
+  column('event_id', STRING, 'event `event_id`'),
+  column('event_name', STRING, 'event `event_type`'),
+  column('event_param_key', STRING, 'attribute name'),
+  column('event_param_double_value', DOUBLE, 'set when the value is a number with a fraction or exponent'),
+  column('event_param_float_value', FLOAT, 'always null, as in CAoA'),
+  column('event_param_int_value', BIGINT, 'set when the value is an integer within 64 bits'),
+  column('event_param_string_value', STRING, 'set otherwise: strings, booleans, null, nested JSON text'),
+] as const;
+
+const keyValueFields = [
+  column('double_value', DOUBLE, 'number with a fraction or exponent'),
+  column('float_value', FLOAT, 'always null'),
+  column('int_value', BIGINT, 'integer within 64 bits'),
+  column('string_value', STRING, 'anything else, nested values as JSON text'),
+] as const;
+
+const userColumns = [
+  column('event_timestamp', BIGINT, 'timestamp of the event this row comes from'),
+  column('user_id', STRING, '`user._user_id.value`'),
+  column('user_pseudo_id', STRING, 'event `unique_id`'),
+  column(
+    'user_first_touch_timestamp',
+    BIGINT,
+    '`user._user_first_touch_timestamp.value`, else the event time',
+  ),
+  column(
+    'user_properties',
+    arrayOf(
+      struct([
+        column('key', STRING, 'user attribute name'),
+        column(
+          'value',
+          struct([...keyValueFields, column('set_timestamp_micros', BIGINT, '`set_timestamp` × 1000')]),
+          'typed value',
+        ),
+      ]),
+    ),
+    'the `user` attributes of profile-set events (not `_user_ltv_*`)',
+  ),
+  column(
+    'user_ltv',
+    struct([
+      column('revenue', DOUBLE, '`user._user_ltv_revenue.value`'),
+      column('currency', STRING, '`user._user_ltv_currency.value`'),
+    ]),
+    'lifetime value, when `_user_ltv_revenue` is set',
+  ),
+  column('_first_visit_date', DATE, 'UTC date of `user_first_touch_timestamp`'),
+  column('_first_referer', STRING, 'attribute `_page_referrer` (or `_page_referer`, `referer`, `referrer`)'),
+  column('_first_traffic_source_type', STRING, 'attribute `_traffic_source_name`'),
+  column('_first_traffic_medium', STRING, 'attribute `_traffic_source_medium`'),
+  column('_first_traffic_source', STRING, 'attribute `_traffic_source_source`'),
+  column('device_id_list', arrayOf(STRING), 'event `device_id`'),
+  column('_channel', STRING, 'attribute `_channel`'),
+  column('event_id', STRING, 'ours: the event this row comes from'),
+  column('event_name', STRING, 'ours: its `event_type`'),
+] as const;
+
+const itemColumns = [
+  column('event_timestamp', BIGINT, 'timestamp of the event that carried the item'),
+  column('id', STRING, 'item `id`'),
+  column(
+    'properties',
+    arrayOf(
+      struct([
+        column('key', STRING, 'item field name'),
+        column('value', struct(keyValueFields), 'typed value'),
+      ]),
+    ),
+    'every item field but `id`',
+  ),
+  column('event_id', STRING, 'ours: the event that carried the item'),
+] as const;
+
+/** Where a table's objects live: the raw archive, or the flattened tables' prefix. */
+export type TableSource = 'archive' | 'tables';
+
+export interface TableDefinition<N extends string = string, C extends readonly Column[] = readonly Column[]> {
+  readonly name: N;
+  readonly description: string;
+  readonly source: TableSource;
+  readonly columns: C;
+  /** String partition keys, in key order (`name=value/` path segments). */
+  readonly partitionKeys: readonly string[];
+}
+
+/** The raw archive's hourly partitions, the layout CAoA's ETL reads. */
+export const ARCHIVE_PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
+/** CAoA's partition keys for its event tables: the app, then the UTC day the request arrived. */
+export const TABLE_PARTITION_KEYS = [
+  'partition_app',
+  'partition_year',
+  'partition_month',
+  'partition_day',
+] as const;
+
+const table = <const N extends string, const C extends readonly Column[]>(
+  name: N,
+  source: TableSource,
+  description: string,
+  columns: C,
+): TableDefinition<N, C> => ({
+  name,
+  source,
+  description,
+  columns,
+  partitionKeys: source === 'archive' ? ARCHIVE_PARTITION_KEYS : TABLE_PARTITION_KEYS,
+});
+
+export const INGESTION_EVENTS_TABLE = table(
+  'ingestion_events',
+  'archive',
+  'One row per stream record (one per request): the raw archive',
+  ingestionEventsColumns,
+);
+export const EVENT_TABLE = table('event', 'tables', 'One row per event', eventColumns);
+export const EVENT_PARAMETER_TABLE = table(
+  'event_parameter',
+  'tables',
+  'One row per event attribute',
+  eventParameterColumns,
+);
+export const USER_TABLE = table(
+  'user',
+  'tables',
+  'One row per user-profile event (the latest row of a user is its current profile)',
+  userColumns,
+);
+export const ITEM_TABLE = table(
+  'item',
+  'tables',
+  'One row per item of an event (the latest row of an id is its current state)',
+  itemColumns,
+);
+
+/** The five tables, in the order the README lists them. */
+export const TABLES = [
+  INGESTION_EVENTS_TABLE,
+  EVENT_TABLE,
+  EVENT_PARAMETER_TABLE,
+  USER_TABLE,
+  ITEM_TABLE,
+] as const;
+
+/** The flattened tables (everything but the raw archive). */
+export const FLAT_TABLES = [EVENT_TABLE, EVENT_PARAMETER_TABLE, USER_TABLE, ITEM_TABLE] as const;
+export type FlatTableName = (typeof FLAT_TABLES)[number]['name'];
+
+export type EventRow = RowOf<typeof eventColumns>;
+export type EventParameterRow = RowOf<typeof eventParameterColumns>;
+export type UserRow = RowOf<typeof userColumns>;
+export type ItemRow = RowOf<typeof itemColumns>;
