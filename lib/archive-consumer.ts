@@ -9,6 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/telemetry';
+import { ARCHIVE_SETTINGS } from '../settings/archive-settings';
+import { COLLECTOR_SETTINGS } from '../settings/collector-settings';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface ArchiveConsumerProps {
@@ -123,9 +125,9 @@ export class ArchiveConsumer extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       environment: {
-        CLICKSTREAM_ARCHIVE_BUCKET: props.bucket.bucketName,
-        CLICKSTREAM_ARCHIVE_PREFIX: archivePrefix,
-        CLICKSTREAM_TABLES_PREFIX: tablesPrefix,
+        [COLLECTOR_SETTINGS.bucket.env]: props.bucket.bucketName,
+        [ARCHIVE_SETTINGS.archivePrefix.env]: archivePrefix,
+        [ARCHIVE_SETTINGS.tablesPrefix.env]: tablesPrefix,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },

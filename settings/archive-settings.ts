@@ -3,14 +3,16 @@ import { integer, text } from './kinds';
 
 /**
  * Settings of the archive (the consumer that writes the raw `{archivePrefix}year=…/` objects and
- * the event tables under `tablesPrefix`), its lifecycle and its Athena tables; CDK context only. A construct of the archive reads them as `settings.archive.<name>`.
+ * the event tables under `tablesPrefix`), its lifecycle and its Athena tables. The consumer reads
+ * the settings that have a variable (the stack sets them); the rest is CDK context only. A construct of the archive reads them as `settings.archive.<name>`.
  */
 
 const PREFIX_MESSAGE = 'must be path segments ending with "/"';
 
 export const ARCHIVE_SETTINGS = {
   archivePrefix: text({
-    scope: 'stack',
+    scope: 'consumer',
+    env: 'CLICKSTREAM_ARCHIVE_PREFIX',
     context: 'archivePrefix',
     default: 'events/',
     pattern: PREFIX,
@@ -18,7 +20,8 @@ export const ARCHIVE_SETTINGS = {
     doc: 'archive layout `{prefix}year=YYYY/month=MM/day=DD/hour=HH/`',
   }),
   tablesPrefix: text({
-    scope: 'stack',
+    scope: 'consumer',
+    env: 'CLICKSTREAM_TABLES_PREFIX',
     context: 'tablesPrefix',
     default: 'tables/',
     pattern: PREFIX,
@@ -40,6 +43,14 @@ export const ARCHIVE_SETTINGS = {
     min: 1,
     max: 10_000,
     doc: 'the most records the archive consumer takes per batch',
+  }),
+  archiveWriteConcurrency: integer({
+    scope: 'consumer',
+    env: 'CLICKSTREAM_ARCHIVE_WRITE_CONCURRENCY',
+    default: 8,
+    min: 1,
+    max: 64,
+    doc: 'objects the archive consumer writes at once',
   }),
   archiveTransitionDays: integer({
     scope: 'stack',

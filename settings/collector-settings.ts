@@ -76,7 +76,7 @@ export const COLLECTOR_SETTINGS = {
     env: 'CLICKSTREAM_ARCHIVE_BUCKET',
     required: true,
     localDefault: 'clickstream-local',
-    doc: 'the bucket for the fallback and quarantine prefixes (the stack sets it)',
+    doc: 'the archive bucket: the collector writes its fallback and quarantine there, the archive consumer the archive and the tables (the stack sets it)',
   }),
   fallbackPrefix: text({
     scope: 'function',

@@ -66,6 +66,24 @@ function localTable(): string {
   );
 }
 
+/** The archive consumer's variables: the archive group's, and the collector's it shares. */
+function consumerTable(): string {
+  const shared = [SETTINGS.collector.bucket, SETTINGS.collector.region, SETTINGS.collector.s3Endpoint];
+  const settings = [
+    ...shared,
+    ...Object.values(SETTINGS.archive).filter((setting) => setting.env !== undefined),
+  ];
+  return table(
+    ['Variable', 'Default', 'Meaning', 'Context key'],
+    settings.map((setting) => [
+      code(String(setting.env)),
+      defaultText(setting),
+      meaning(setting),
+      contextCell(setting),
+    ]),
+  );
+}
+
 function contextTable(): string {
   return table(
     ['Key', 'Default', 'Meaning'],
@@ -83,6 +101,7 @@ export function renderSettingsDocs(): Readonly<Record<string, string>> {
     local: localTable(),
     function: variableTable({ ...SETTINGS.collector, ...SETTINGS.library }, false),
     auth: variableTable(SETTINGS.auth, true),
+    consumer: consumerTable(),
     context: contextTable(),
   };
 }

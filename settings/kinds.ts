@@ -10,8 +10,11 @@ import '../lambda/zod-messages';
  * server and synth, and they refuse exactly the same values.
  */
 
-/** Who reads a setting: the function (and `npm start`), the CDK app only, `npm start` only, or a library. */
-export type Scope = 'function' | 'stack' | 'local' | 'library';
+/**
+ * Who reads a setting: the collector function (and `npm start`), the archive consumer, the CDK app
+ * only, `npm start` only, or a library.
+ */
+export type Scope = 'function' | 'consumer' | 'stack' | 'local' | 'library';
 
 /** Whether a setting always has a value (`defaulted`, `required`) or may be absent (`optional`). */
 export type Presence = 'defaulted' | 'required' | 'optional';

@@ -1,30 +1,15 @@
-import * as z from 'zod/mini';
-import '../zod-messages';
-import { ConfigError } from '../config';
+import { ARCHIVE_SETTINGS as ARCHIVE } from '../../settings/archive-settings';
+import { COLLECTOR_SETTINGS as COLLECTOR } from '../../settings/collector-settings';
+import { ConfigError } from '../../settings/config-error';
+import type { AnySetting } from '../../settings/kinds';
+import { resolveSettings } from '../../settings/resolve';
 
 /**
- * The archive consumer's configuration, read once at cold start. Like `lambda/config.ts` for the
- * collector, this is the only module of the consumer that reads `process.env`; a bad value fails
- * the start with a message naming the variable.
+ * The archive consumer's configuration, read once at cold start from the variables of the settings
+ * table (settings/archive-settings.ts, and the collector's bucket, Region and S3 endpoint). Like
+ * `lambda/config.ts` for the collector, this is the only module of the consumer that reads
+ * `process.env`; a bad value fails the start with a message naming the variable.
  */
-
-const prefix = (defaultValue: string) =>
-  z._default(
-    z.string().check(z.regex(/^([A-Za-z0-9_.=-]+\/)+$/, 'must be path segments ending with "/"')),
-    defaultValue,
-  );
-
-const envSchema = z.object({
-  CLICKSTREAM_ARCHIVE_BUCKET: z.string().check(z.minLength(1, 'required')),
-  CLICKSTREAM_ARCHIVE_PREFIX: prefix('events/'),
-  CLICKSTREAM_TABLES_PREFIX: prefix('tables/'),
-  CLICKSTREAM_ARCHIVE_WRITE_CONCURRENCY: z._default(
-    z.coerce.number().check(z.refine(Number.isInteger, 'must be an integer'), z.minimum(1), z.maximum(64)),
-    8,
-  ),
-  AWS_REGION: z._default(z.string(), 'us-east-1'),
-  AWS_ENDPOINT_URL_S3: z.optional(z.url()),
-});
 
 export interface ArchiveConfig {
   readonly bucket: string;
@@ -36,26 +21,37 @@ export interface ArchiveConfig {
   readonly s3Endpoint: string | undefined;
 }
 
+/** The settings the consumer reads. */
+export const CONSUMER_READS: readonly AnySetting[] = [
+  COLLECTOR.bucket,
+  ARCHIVE.archivePrefix,
+  ARCHIVE.tablesPrefix,
+  ARCHIVE.archiveWriteConcurrency,
+  COLLECTOR.region,
+  COLLECTOR.s3Endpoint,
+];
+
 export function parseArchiveConfig(environment: Readonly<Record<string, string | undefined>>): ArchiveConfig {
-  const parsed = envSchema.safeParse(environment);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid archive consumer configuration: ${issues.join('; ')}`);
+  const { resolved, issues } = resolveSettings(CONSUMER_READS, (setting) =>
+    setting.env === undefined ? undefined : environment[setting.env],
+  );
+  const archivePrefix = resolved.get(ARCHIVE.archivePrefix) ?? ARCHIVE.archivePrefix.default;
+  const tablesPrefix = resolved.get(ARCHIVE.tablesPrefix) ?? ARCHIVE.tablesPrefix.default;
+  const problems = issues.map((issue) => `${issue.setting.env}: ${issue.message}`);
+  if (archivePrefix.startsWith(tablesPrefix) || tablesPrefix.startsWith(archivePrefix)) {
+    problems.push(`${ARCHIVE.tablesPrefix.env}: must not overlap ${ARCHIVE.archivePrefix.env}`);
   }
-  const env = parsed.data;
-  if (
-    env.CLICKSTREAM_ARCHIVE_PREFIX.startsWith(env.CLICKSTREAM_TABLES_PREFIX) ||
-    env.CLICKSTREAM_TABLES_PREFIX.startsWith(env.CLICKSTREAM_ARCHIVE_PREFIX)
-  ) {
-    throw new ConfigError('CLICKSTREAM_TABLES_PREFIX: must not overlap CLICKSTREAM_ARCHIVE_PREFIX');
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid archive consumer configuration: ${problems.join('; ')}`);
   }
   return {
-    bucket: env.CLICKSTREAM_ARCHIVE_BUCKET,
-    archivePrefix: env.CLICKSTREAM_ARCHIVE_PREFIX,
-    tablesPrefix: env.CLICKSTREAM_TABLES_PREFIX,
-    writeConcurrency: env.CLICKSTREAM_ARCHIVE_WRITE_CONCURRENCY,
-    region: env.AWS_REGION,
-    s3Endpoint: env.AWS_ENDPOINT_URL_S3,
+    bucket: resolved.get(COLLECTOR.bucket) ?? '',
+    archivePrefix,
+    tablesPrefix,
+    writeConcurrency:
+      resolved.get(ARCHIVE.archiveWriteConcurrency) ?? ARCHIVE.archiveWriteConcurrency.default,
+    region: resolved.get(COLLECTOR.region) ?? COLLECTOR.region.default,
+    s3Endpoint: resolved.get(COLLECTOR.s3Endpoint),
   };
 }
 

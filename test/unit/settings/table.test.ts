@@ -21,9 +21,14 @@ describe('the settings table', () => {
     const scopes = (group: Record<string, { scope: string }>) =>
       new Set(Object.values(group).map((s) => s.scope));
     expect(scopes({ ...SETTINGS.collector, ...SETTINGS.auth })).toEqual(new Set(['function']));
-    expect(
-      scopes({ ...SETTINGS.stack, ...SETTINGS.stream, ...SETTINGS.endpoint, ...SETTINGS.archive }),
-    ).toEqual(new Set(['stack']));
+    expect(scopes({ ...SETTINGS.stack, ...SETTINGS.stream, ...SETTINGS.endpoint })).toEqual(
+      new Set(['stack']),
+    );
+    // The archive consumer reads the archive settings that have a variable; the rest is the stack's.
+    expect(scopes(SETTINGS.archive)).toEqual(new Set(['stack', 'consumer']));
+    for (const setting of Object.values(SETTINGS.archive)) {
+      expect(setting.scope === 'consumer', setting.context ?? setting.env).toBe(setting.env !== undefined);
+    }
     expect(scopes(SETTINGS.local)).toEqual(new Set(['local']));
     expect(scopes(SETTINGS.library)).toEqual(new Set(['library']));
   });
