@@ -95,11 +95,14 @@ export class CollectorStack extends Stack {
       bucket: this.archive.bucket,
       archivePrefix: this.archive.prefix,
       tablesPrefix: this.archive.tablesPrefix,
+      quarantinePrefix: collector.quarantinePrefix,
+      fallbackPrefix: collector.fallbackPrefix,
       databaseName: archive.athenaDatabase,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       function: this.ingestion.function,
+      functionLogGroup: this.ingestion.logGroup,
       stream: this.eventStream.stream,
       archiveConsumer: this.archiveConsumer.function,
       archiveBatchWindow: this.archiveConsumer.batchWindow,
@@ -126,7 +129,8 @@ export class CollectorStack extends Stack {
     });
     new CfnOutput(this, 'AthenaDatabase', {
       value: this.tables.databaseName,
-      description: 'Glue database of the tables ingestion_events, event, event_parameter, user and item',
+      description:
+        'Glue database of the tables ingestion_events, event, event_parameter, user, item, quarantine and fallback',
     });
     new CfnOutput(this, 'AthenaTables', {
       value: this.tables.qualifiedNames.join(','),

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -11,6 +12,8 @@ import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../lambda/obse
 
 export interface MonitoringProps {
   readonly function: lambda.IFunction;
+  /** The function's log group: the per-app quarantine widget reads its `request degraded` lines. */
+  readonly functionLogGroup: logs.ILogGroup;
   readonly stream: kinesis.IStream;
   /** The archive consumer (the stream's event source mapping). */
   readonly archiveConsumer: lambda.IFunction;
@@ -181,6 +184,21 @@ export class Monitoring extends Construct {
           this.metric('ArchiveBytesWritten', 'bytes'),
         ],
         width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Quarantined events per app',
+        logGroupNames: [props.functionLogGroup.logGroupName],
+        view: cloudwatch.LogQueryVisualizationType.BAR,
+        // Requests that quarantined events are logged at WARN as "request degraded", with their
+        // outcome: no metric per app is needed (and no metric dimension per client-sent value).
+        queryLines: [
+          'filter message = "request degraded" and outcome.eventsQuarantined > 0',
+          'stats sum(outcome.eventsQuarantined) as quarantined by outcome.appId',
+          'sort quarantined desc',
+        ],
+        width: 24,
       }),
     );
     this.dashboardUrl = Fn.join('', [

@@ -2,7 +2,7 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLES, type TableDefinition } from '../lambda/tables/catalog';
+import { TABLES, type TableDefinition, type TableSource } from '../lambda/tables/catalog';
 import { glueType } from '../lambda/tables/column-types';
 
 export interface EventTablesProps {
@@ -12,6 +12,10 @@ export interface EventTablesProps {
   readonly archivePrefix: string;
   /** Key prefix of the flattened tables (ends with "/"). */
   readonly tablesPrefix: string;
+  /** Key prefix of the collector's quarantine (ends with "/"). */
+  readonly quarantinePrefix: string;
+  /** Key prefix of the collector's fallback (ends with "/"). */
+  readonly fallbackPrefix: string;
   /**
    * Name of the Glue database (lowercase letters, digits and "_").
    * @default 'clickstream'
@@ -32,10 +36,11 @@ function glueColumn(column: TableDefinition['columns'][number]): glue.CfnTable.C
 }
 
 /**
- * The Glue database and the five tables Athena queries — `ingestion_events` over the raw archive,
- * `event`, `event_parameter`, `user` and `item` over the flattened rows — with their columns from
+ * The Glue database and the tables Athena queries — `ingestion_events` over the raw archive,
+ * `event`, `event_parameter`, `user` and `item` over the flattened rows, `quarantine` and `fallback`
+ * over the collector's own prefixes — with their columns from
  * the one catalog (lambda/tables/catalog.ts). Partition projection (no crawler, no `MSCK REPAIR`):
- * year/month/day/hour for the raw archive; app and day (CAoA's `partition_app`, `partition_year`,
+ * year/month/day/hour for the raw archive, the quarantine and the fallback; app and day (CAoA's `partition_app`, `partition_year`,
  * `partition_month`, `partition_day`) for the others, so the tables answer right after deployment.
  * Queries of the four event tables name their app (`WHERE partition_app = '…'`).
  */
@@ -54,12 +59,6 @@ export class EventTables extends Construct {
         `EventTables: databaseName "${this.databaseName}" may hold lowercase letters, digits and "_" only`,
       );
     }
-    for (const [key, value] of [
-      ['archivePrefix', props.archivePrefix],
-      ['tablesPrefix', props.tablesPrefix],
-    ] as const) {
-      if (!value.endsWith('/')) throw new Error(`EventTables: ${key} must end with "/"`);
-    }
 
     const account = Stack.of(this).account;
     this.database = new glue.CfnDatabase(this, 'Database', {
@@ -72,11 +71,17 @@ export class EventTables extends Construct {
 
     const bucketUrl = `s3://${props.bucket.bucketName}/`;
     const tables: Record<string, glue.CfnTable> = {};
+    const prefixes: Readonly<Record<TableSource, string>> = {
+      archive: props.archivePrefix,
+      tables: props.tablesPrefix,
+      quarantine: props.quarantinePrefix,
+      fallback: props.fallbackPrefix,
+    };
     for (const table of TABLES) {
       const location =
-        table.source === 'archive'
-          ? `${bucketUrl}${props.archivePrefix}`
-          : `${bucketUrl}${props.tablesPrefix}${table.name}/`;
+        table.source === 'tables'
+          ? `${bucketUrl}${props.tablesPrefix}${table.name}/`
+          : `${bucketUrl}${prefixes[table.source]}`;
       const cfn = new glue.CfnTable(this, `Table-${table.name}`, {
         catalogId: account,
         databaseName: this.databaseName,
@@ -121,9 +126,10 @@ export class EventTables extends Construct {
 }
 
 function serde(table: TableDefinition): glue.CfnTable.SerdeInfoProperty {
-  if (table.source === 'archive') {
-    // The raw records have a camel-case key (`appId`) and come from outside: OpenX's JSON SerDe
-    // matches keys case-insensitively and skips a malformed line instead of failing the query.
+  if (table.source !== 'tables') {
+    // The raw records have a camel-case key (`appId`) and hold client text; quarantine lines hold
+    // whatever a client sent: OpenX's JSON SerDe matches keys case-insensitively and skips a
+    // malformed line instead of failing the query.
     return {
       serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
       parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'TRUE' },
@@ -149,7 +155,7 @@ function projection(table: TableDefinition, location: string, firstYear: number)
     [`projection.${day}.digits`]: '2',
   });
   const template = table.partitionKeys.map((key) => `${key}=\${${key}}/`).join('');
-  if (table.source === 'archive') {
+  if (table.source !== 'tables') {
     return {
       'projection.enabled': 'true',
       ...datePart('year', 'month', 'day'),

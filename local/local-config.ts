@@ -199,17 +199,22 @@ export interface QuerySettings {
   readonly bucketDirectory: string;
   readonly archivePrefix: string;
   readonly tablesPrefix: string;
+  readonly quarantinePrefix: string;
+  readonly fallbackPrefix: string;
 }
 
 /** Where `npm run query` reads: the files of the embedded S3 emulator of `npm start`. */
 export function parseQuerySettings(env: Environment): QuerySettings {
   const local = parseLocalSettings(env);
+  const given = definedEntries(env);
   const bucket =
-    definedEntries(env)[COLLECTOR_SETTINGS.bucket.env] ??
-    LOCAL_COLLECTOR_DEFAULTS[COLLECTOR_SETTINGS.bucket.env];
+    given[COLLECTOR_SETTINGS.bucket.env] ?? LOCAL_COLLECTOR_DEFAULTS[COLLECTOR_SETTINGS.bucket.env];
   return {
     bucketDirectory: resolve(local.dataDir ?? DEFAULT_DATA_DIR, 's3', bucket ?? 'clickstream-local'),
     archivePrefix: local.archivePrefix,
     tablesPrefix: local.tablesPrefix,
+    quarantinePrefix:
+      given[COLLECTOR_SETTINGS.quarantinePrefix.env] ?? COLLECTOR_SETTINGS.quarantinePrefix.default,
+    fallbackPrefix: given[COLLECTOR_SETTINGS.fallbackPrefix.env] ?? COLLECTOR_SETTINGS.fallbackPrefix.default,
   };
 }

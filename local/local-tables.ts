@@ -13,7 +13,7 @@ import { TABLES, type TableDefinition } from '../lambda/tables/catalog';
 import { duckdbType, quoteIdentifier } from '../lambda/tables/column-types';
 
 /**
- * The five tables over the local archive, in DuckDB: one view per table reading the S3
+ * The tables over the local archive, quarantine and fallback, in DuckDB: one view per table reading the S3
  * emulator's files directly (s3rver keeps each object as `<key>._S3rver_object`), with the
  * catalog's column names and types — the same as the Glue tables in AWS — and the partition
  * columns read from the key path. Used by `npm run query` and the end-to-end tests.
@@ -26,6 +26,10 @@ export interface LocalTablesLocation {
   readonly archivePrefix: string;
   /** e.g. `tables/` */
   readonly tablesPrefix: string;
+  /** e.g. `quarantine/` */
+  readonly quarantinePrefix: string;
+  /** e.g. `fallback/` */
+  readonly fallbackPrefix: string;
 }
 
 export type JsonCell = string | number | boolean | null | bigint | JsonCell[] | { [key: string]: JsonCell };
@@ -43,11 +47,16 @@ function sqlString(value: string): string {
 
 /** Every object of a table: one file per object, at the depth of its partition keys. */
 export function tableFilePattern(table: TableDefinition, location: LocalTablesLocation): string {
+  const prefixes = {
+    archive: location.archivePrefix,
+    quarantine: location.quarantinePrefix,
+    fallback: location.fallbackPrefix,
+  } as const;
   const root =
-    table.source === 'archive'
-      ? join(location.bucketDirectory, location.archivePrefix)
-      : join(location.bucketDirectory, location.tablesPrefix, table.name);
-  // `key=*` per level, so no other object of the bucket (quarantine, fallback) can match.
+    table.source === 'tables'
+      ? join(location.bucketDirectory, location.tablesPrefix, table.name)
+      : join(location.bucketDirectory, prefixes[table.source]);
+  // `key=*` per level, so no other object of the bucket (the health probe's, say) can match.
   const partitions = table.partitionKeys.map((key) => `${key}=*`);
   return join(root, ...partitions, `*${S3RVER_OBJECT_SUFFIX}`);
 }

@@ -73,14 +73,14 @@ export function quarantineObjectKey(prefix: string, request: RequestSummary): st
   return `${prefix}${hourPartition(request.receivedAt)}${request.rid}.ndjson.gz`;
 }
 
-/** The lines for the events of one request (every line has the same columns). */
+/** The lines for the events of one request (every line has the columns of the `quarantine` table). */
 export function eventLines(request: RequestSummary, events: readonly QuarantinedEvent[]): string[] {
   const shared = common(request);
   return events.map((event, position) =>
     JSON.stringify({
-      ...shared,
       kind: event.kind,
-      index: event.index,
+      ...shared,
+      event_index: event.index,
       event_id: stringField(event.value, 'event_id'),
       event_type: stringField(event.value, 'event_type'),
       error: null,
@@ -101,9 +101,9 @@ export function rejectedBodyLine(request: RequestSummary, rejected: RejectedBody
     // Not UTF-8: kept as base64 instead.
   }
   return JSON.stringify({
-    ...common(request),
     kind: 'rejected_body',
-    index: null,
+    ...common(request),
+    event_index: null,
     event_id: null,
     event_type: null,
     error: rejected.code,

@@ -12,7 +12,7 @@ import {
 } from './column-types';
 
 /**
- * The five tables, declared once: the Glue tables of the stack (lib/tables.ts), the DuckDB views
+ * The tables, declared once: the Glue tables of the stack (lib/tables.ts), the DuckDB views
  * of `npm run query` (local/local-tables.ts), the rows the flattener writes (typed by `RowOf`) and
  * the README's column lists (checked by a test) all come from here. Names and types follow
  * "Clickstream Analytics on AWS" v1.1.5, whose tables the Clickstream HTTP API document names, so
@@ -199,8 +199,36 @@ const itemColumns = [
   column('event_id', STRING, 'ours: the event that carried the item'),
 ] as const;
 
-/** Where a table's objects live: the raw archive, or the flattened tables' prefix. */
-export type TableSource = 'archive' | 'tables';
+const quarantineColumns = [
+  column(
+    'kind',
+    STRING,
+    '`invalid_event`, `oversized_event` (too large for a stream record) or `rejected_body`',
+  ),
+  column('rid', STRING, 'request id (`x-request-id`)'),
+  column('app_id', STRING, 'query `appId`'),
+  column('received_at', STRING, 'server time, ISO 8601 with milliseconds, UTC'),
+  column('ingest_time', BIGINT, 'server time, epoch ms'),
+  column('method', STRING, 'HTTP method'),
+  column('uri', STRING, 'path + original query string'),
+  column('ip', STRING, 'client IP per the IP policy'),
+  column('ua', STRING, '`User-Agent` header'),
+  column('compression', STRING, '`gzip` when the request was base64 gzip text'),
+  column('event_index', BIGINT, "the event's position in the request (null for a rejected body)"),
+  column('event_id', STRING, "the event's `event_id`, when it is a string"),
+  column('event_type', STRING, "the event's `event_type`, when it is a string"),
+  column('error', STRING, 'error code of a rejected body (`invalid_json`, `hash_mismatch`, …)'),
+  column('reasons', arrayOf(STRING), 'why (at most five reasons of 200 characters)'),
+  column('event', STRING, "the event's exact text"),
+  column('body', STRING, 'a rejected body, as UTF-8 text'),
+  column('body_base64', STRING, 'a rejected body that is not UTF-8, as base64'),
+] as const;
+
+/**
+ * Where a table's objects live: the raw archive, the flattened tables' prefix, or the collector's
+ * quarantine and fallback prefixes.
+ */
+export type TableSource = 'archive' | 'tables' | 'quarantine' | 'fallback';
 
 export interface TableDefinition<N extends string = string, C extends readonly Column[] = readonly Column[]> {
   readonly name: N;
@@ -231,7 +259,7 @@ const table = <const N extends string, const C extends readonly Column[]>(
   source,
   description,
   columns,
-  partitionKeys: source === 'archive' ? ARCHIVE_PARTITION_KEYS : TABLE_PARTITION_KEYS,
+  partitionKeys: source === 'tables' ? TABLE_PARTITION_KEYS : ARCHIVE_PARTITION_KEYS,
 });
 
 export const INGESTION_EVENTS_TABLE = table(
@@ -260,14 +288,30 @@ export const ITEM_TABLE = table(
   itemColumns,
 );
 
-/** The five tables, in the order the README lists them. */
-export const TABLES = [
+export const QUARANTINE_TABLE = table(
+  'quarantine',
+  'quarantine',
+  'One row per quarantined event or rejected body, with the reasons: why an event never reached the stream',
+  quarantineColumns,
+);
+export const FALLBACK_TABLE = table(
+  'fallback',
+  'fallback',
+  'One row per record Kinesis refused, kept in the S3 fallback (replay them with `npm run replay`)',
+  ingestionEventsColumns,
+);
+
+/** The five tables of the API document's verification step, in the order the README lists them. */
+export const EVENT_TABLES = [
   INGESTION_EVENTS_TABLE,
   EVENT_TABLE,
   EVENT_PARAMETER_TABLE,
   USER_TABLE,
   ITEM_TABLE,
 ] as const;
+
+/** Every table, the collector's quarantine and fallback included. */
+export const TABLES = [...EVENT_TABLES, QUARANTINE_TABLE, FALLBACK_TABLE] as const;
 
 /** The flattened tables (everything but the raw archive). */
 export const FLAT_TABLES = [EVENT_TABLE, EVENT_PARAMETER_TABLE, USER_TABLE, ITEM_TABLE] as const;
@@ -277,3 +321,4 @@ export type EventRow = RowOf<typeof eventColumns>;
 export type EventParameterRow = RowOf<typeof eventParameterColumns>;
 export type UserRow = RowOf<typeof userColumns>;
 export type ItemRow = RowOf<typeof itemColumns>;
+export type QuarantineRow = RowOf<typeof quarantineColumns>;

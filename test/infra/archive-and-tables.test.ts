@@ -147,13 +147,33 @@ describe('archive consumer and event tables (function-url deployment)', () => {
     });
   });
 
+  it("defines the quarantine and fallback tables over the collector's prefixes, by hour", () => {
+    const tables = glueTables(template);
+    for (const [name, prefix] of [
+      ['quarantine', 'quarantine'],
+      ['fallback', 'fallback'],
+    ] as const) {
+      const table = tables.get(name);
+      expect(table?.PartitionKeys.map((key) => key.Name)).toEqual(['year', 'month', 'day', 'hour']);
+      expect(JSON.stringify(table?.Parameters['storage.location.template'])).toContain(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${column} placeholders
+        `/${prefix}/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
+      );
+    }
+    expect(tables.get('quarantine')?.StorageDescriptor.Columns.map((column) => column.Name)).toContain(
+      'reasons',
+    );
+  });
+
   it('defines the five tables, with partition projection on app and day (hour for the raw archive)', () => {
     const tables = glueTables(template);
     expect([...tables.keys()].sort()).toEqual([
       'event',
       'event_parameter',
+      'fallback',
       'ingestion_events',
       'item',
+      'quarantine',
       'user',
     ]);
     const raw = tables.get('ingestion_events');

@@ -227,6 +227,13 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     expect(body).toContain('Clickstream/Collector');
   });
 
+  it("shows the quarantined events per app from the function's log lines", () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(body).toContain('Quarantined events per app');
+    expect(body).toContain('stats sum(outcome.eventsQuarantined) as quarantined by outcome.appId');
+    expect(body).toMatch(/IngestionLogs/);
+  });
+
   it('shows every metric the function and the archive consumer emit on the dashboard', () => {
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
     for (const metric of [...METRIC_NAMES, ...ARCHIVE_METRIC_NAMES])
@@ -250,7 +257,7 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
     template.hasOutput('AthenaDatabase', { Value: 'clickstream' });
     template.hasOutput('AthenaTables', {
       Value:
-        'clickstream.ingestion_events,clickstream.event,clickstream.event_parameter,clickstream.user,clickstream.item',
+        'clickstream.ingestion_events,clickstream.event,clickstream.event_parameter,clickstream.user,clickstream.item,clickstream.quarantine,clickstream.fallback',
     });
     template.hasOutput('DashboardUrl', {
       Value: {

@@ -5,7 +5,7 @@ export interface QuarantineLine {
   readonly kind: 'invalid_event' | 'oversized_event' | 'rejected_body';
   readonly rid: string;
   readonly app_id: string | null;
-  readonly index: number | null;
+  readonly event_index: number | null;
   readonly event_id: string | null;
   readonly event_type: string | null;
   readonly error: string | null;

@@ -34,6 +34,8 @@ describe('archive consumer against kinesalite and s3rver', () => {
     bucketDirectory: `${emulators.s3Directory}/${BUCKET}`,
     archivePrefix: 'events/',
     tablesPrefix: 'tables/',
+    quarantinePrefix: 'quarantine/',
+    fallbackPrefix: 'fallback/',
   });
 
   /** Puts one record per event batch and reads them back as the event source mapping would. */

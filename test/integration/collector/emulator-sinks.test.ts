@@ -153,7 +153,7 @@ describe('the Kinesis and S3 adapters', () => {
       (stored) => stored.key.includes(rid),
     );
     const [line] = quarantineLines(object?.text ?? '');
-    expect(line).toMatchObject({ kind: 'invalid_event', index: 1, event: JSON.stringify(bad) });
+    expect(line).toMatchObject({ kind: 'invalid_event', event_index: 1, event: JSON.stringify(bad) });
     expect(line?.reasons.join()).toContain('timestamp');
   });
 

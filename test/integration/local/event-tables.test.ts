@@ -20,6 +20,8 @@ import { buildMobileRequest, mobileEvent, sendRaw } from '../../support/mobile-w
 const run = promisify(execFile);
 const CURL_EVENT_IDS = ['460daa08-0717-4385-8f2e-acb5bd019ee7', 'c6067c1c-fd8d-4fdb-bfaf-cc1212ca0195'];
 
+const QUARANTINED_EVENT = '[{"event_type":"no_id","timestamp":1700000000000,"app_id":"test_app"}]';
+
 describe('the event tables of the local archive', () => {
   let collector: LocalCollector;
   let location: LocalTablesLocation;
@@ -50,6 +52,8 @@ describe('the event tables of the local archive', () => {
       bucketDirectory: join(collector.s3Directory ?? '', collector.bucket),
       archivePrefix: collector.archivePrefix ?? '',
       tablesPrefix: collector.tablesPrefix ?? '',
+      quarantinePrefix: collector.config.quarantinePrefix,
+      fallbackPrefix: collector.config.fallbackPrefix,
     };
     const curl = await fetch(exampleUrl(collector.url, '/collect'), {
       method: 'POST',
@@ -66,6 +70,15 @@ describe('the event tables of the local archive', () => {
     const sent = await sendRaw(collector.url, { method: 'POST', ...mobile });
     expect(sent.status).toBe(200);
     rids.push(curl.headers.get('x-request-id') ?? '', String(sent.headers['x-request-id']));
+    // One quarantined event and one rejected body, for the quarantine table.
+    const post = (body: string) =>
+      fetch(`${collector.url}/collect?appId=test_app`, {
+        method: 'POST',
+        body,
+        headers: API_EXAMPLE.headers,
+      });
+    expect((await post(QUARANTINED_EVENT)).headers.get('x-clickstream-quarantined')).toBe('1');
+    expect((await post('not json')).status).toBe(400);
     let archived = 0;
     for (let round = 0; archived < 2 && round < 50; round += 1) archived += await collector.drainArchive();
     expect(archived).toBe(2);
@@ -102,6 +115,32 @@ describe('the event tables of the local archive', () => {
       partition_app: 'test_app',
       event_bundle_sequence_id: 3,
     });
+  });
+
+  it('has the quarantined event, with its reasons and exact text, and the rejected body in quarantine', async () => {
+    const { rows } = await query(
+      'SELECT kind, app_id, event_index, event, reasons, error, body FROM quarantine ORDER BY kind DESC',
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        kind: 'rejected_body',
+        app_id: 'test_app',
+        error: 'invalid_json',
+        body: 'not json',
+      }),
+      expect.objectContaining({
+        kind: 'invalid_event',
+        event_index: 0,
+        event: QUARANTINED_EVENT.slice(1, -1),
+        reasons: [expect.stringContaining('event_id')],
+      }),
+    ]);
+  });
+
+  it('offers the fallback table, empty while Kinesis takes every record', async () => {
+    const { rows, columns } = await query('SELECT * FROM fallback');
+    expect(rows).toEqual([]);
+    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(['rid', 'data', 'appId']));
   });
 
   it('answers the README quick-start query', async () => {
@@ -190,8 +229,18 @@ describe('the event tables before anything was archived', () => {
         bucketDirectory: join(empty, 's3', 'clickstream-local'),
         archivePrefix: 'archive/',
         tablesPrefix: 'tables/',
+        quarantinePrefix: 'quarantine/',
+        fallbackPrefix: 'fallback/',
       };
-      for (const table of ['ingestion_events', 'event', 'event_parameter', '"user"', 'item']) {
+      for (const table of [
+        'ingestion_events',
+        'event',
+        'event_parameter',
+        '"user"',
+        'item',
+        'quarantine',
+        'fallback',
+      ]) {
         const result = await queryLocalTables(`SELECT * FROM ${table}`, location);
         expect(result.rows, table).toEqual([]);
         expect(result.columns.length, table).toBeGreaterThan(6);

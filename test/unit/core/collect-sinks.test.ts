@@ -60,7 +60,7 @@ describe('where accepted data goes', () => {
         app_id: 'test_app',
         ua: 'UA/1',
         uri: `/collect?${query}`,
-        index: 1,
+        event_index: 1,
         event: bad,
         event_type: 'x',
         event_id: null,

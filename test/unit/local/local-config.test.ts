@@ -69,8 +69,18 @@ describe('local configuration', () => {
 
   it('queries the files of the embedded S3 emulator: data folder, bucket and prefixes', () => {
     expect(
-      parseQuerySettings({ CLICKSTREAM_LOCAL_DATA_DIR: '/data', CLICKSTREAM_ARCHIVE_BUCKET: 'my-bucket' }),
-    ).toEqual({ bucketDirectory: '/data/s3/my-bucket', archivePrefix: 'archive/', tablesPrefix: 'tables/' });
+      parseQuerySettings({
+        CLICKSTREAM_LOCAL_DATA_DIR: '/data',
+        CLICKSTREAM_ARCHIVE_BUCKET: 'my-bucket',
+        CLICKSTREAM_QUARANTINE_PREFIX: 'rejects/',
+      }),
+    ).toEqual({
+      bucketDirectory: '/data/s3/my-bucket',
+      archivePrefix: 'archive/',
+      tablesPrefix: 'tables/',
+      quarantinePrefix: 'rejects/',
+      fallbackPrefix: 'fallback/',
+    });
   });
 
   it('names an external endpoint that is not a URL', () => {
