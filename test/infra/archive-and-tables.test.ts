@@ -156,7 +156,6 @@ describe('archive consumer and event tables (function-url deployment)', () => {
       const table = tables.get(name);
       expect(table?.PartitionKeys.map((key) => key.Name)).toEqual(['year', 'month', 'day', 'hour']);
       expect(JSON.stringify(table?.Parameters['storage.location.template'])).toContain(
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${column} placeholders
         `/${prefix}/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
       );
     }
