@@ -156,14 +156,21 @@ export async function createAuthenticator(
       if (lookup.kind === 'missing') throw missing();
       if (lookup.kind === 'malformed') throw invalid();
       const currentDate = new Date(now());
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(lookup.token, source.key, { ...baseOptions, currentDate }));
-      } catch (error) {
-        throw toHttpError(error, retryAfterSeconds);
+      // The first candidate that verifies lets the request through; if none does, the verdict on
+      // the first one is the answer (503 while keys cannot be fetched wins over a 403).
+      let verdict: Error | undefined;
+      for (const token of lookup.tokens) {
+        try {
+          const { payload } = await jwtVerify(token, source.key, { ...baseOptions, currentDate });
+          if (withinLifetime(payload, currentDate.getTime() / 1000, auth.maxTokenLifetimeSeconds)) return;
+          verdict ??= invalid();
+        } catch (error) {
+          const answer = toHttpError(error, retryAfterSeconds);
+          if (answer instanceof ServiceUnavailableError) throw answer;
+          verdict ??= answer;
+        }
       }
-      if (!withinLifetime(payload, currentDate.getTime() / 1000, auth.maxTokenLifetimeSeconds))
-        throw invalid();
+      throw verdict ?? invalid();
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   jwksCache,
   type RemoteJWKSetOptions,
 } from 'jose';
+import { boundedFetch } from './bounded-fetch';
 
 /**
  * Verification keys from an issuer's JWKS endpoint, built so that an outage of that endpoint does
@@ -19,10 +20,14 @@ import {
  *   old it is (jose alone would refuse once `cacheMaxAge` has passed);
  * - after a failed refresh the endpoint is left alone for `failureBackoffMs`, so a hanging endpoint
  *   costs one request one timeout, not every request;
+ * - a key set larger than `MAX_JWKS_BYTES` is refused like a failing endpoint, read no further;
  * - a token whose key is not in that last set cannot be judged while the endpoint is down: that is
  *   `JwksUnavailableError` (a 503 for the client, which retries later), never a 403 that would
  *   reject a legitimate token, nor a 500.
  */
+
+/** Larger key sets are refused (as an unreachable endpoint would be): real ones are a few KB. */
+export const MAX_JWKS_BYTES = 1024 * 1024;
 
 /** The key for a token could not be looked up because the JWKS endpoint is unreachable. */
 export class JwksUnavailableError extends Error {
@@ -91,7 +96,7 @@ export function createJwksKeySource(options: JwksKeySourceOptions): JWTVerifyGet
     cacheMaxAge: options.cacheMaxAgeMs,
     [jwksCache]: state.cache,
   };
-  if (options.fetchImpl !== undefined) remoteOptions[customFetch] = options.fetchImpl;
+  remoteOptions[customFetch] = boundedFetch(options.fetchImpl ?? fetch, MAX_JWKS_BYTES);
   const remote = createRemoteJWKSet(new URL(options.url), remoteOptions);
 
   const fromLastGoodSet: JWTVerifyGetKey = async (header, token) => {

@@ -9,7 +9,14 @@ import type { HttpRequest } from '../../core/ports';
 export type TokenLookup =
   | { readonly kind: 'missing' }
   | { readonly kind: 'malformed' }
-  | { readonly kind: 'found'; readonly token: string };
+  /** One candidate from the header; from cookies, each same-named one of the right shape, in order. */
+  | { readonly kind: 'found'; readonly tokens: readonly string[] };
+
+/**
+ * Same-named cookies beyond this many are not tried: a browser sends at most a host cookie and a
+ * parent-domain one or two, and each try is a signature check.
+ */
+export const MAX_TOKEN_COOKIES = 3;
 
 /** Real ID tokens are 1–2 KB; a cap keeps absurd inputs away from base64 and JSON parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -35,10 +42,12 @@ function cookieValues(request: HttpRequest, name: string): string[] {
   return values;
 }
 
+const wellFormed = (candidate: string): boolean =>
+  candidate.length <= MAX_TOKEN_LENGTH && COMPACT_JWS.test(candidate);
+
 function judge(candidate: string): TokenLookup {
   if (candidate === '') return { kind: 'missing' };
-  if (candidate.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(candidate)) return { kind: 'malformed' };
-  return { kind: 'found', token: candidate };
+  return wellFormed(candidate) ? { kind: 'found', tokens: [candidate] } : { kind: 'malformed' };
 }
 
 export function extractToken(request: HttpRequest, cookieName: string): TokenLookup {
@@ -48,7 +57,11 @@ export function extractToken(request: HttpRequest, cookieName: string): TokenLoo
     // Another scheme (Basic, AWS SigV4) is not ours to judge: fall through to the cookie.
     if (bearer !== null) return judge(bearer[1] ?? '');
   }
-  // With several same-named cookies (parent-domain and host cookies), the first one sent wins.
-  const [cookie] = cookieValues(request, cookieName);
-  return cookie === undefined ? { kind: 'missing' } : judge(cookie);
+  // Several same-named cookies (a host cookie and a parent-domain one) arrive in an order the
+  // server cannot choose, so a stale one may come first: each of the first few well-formed ones
+  // is a candidate, and the authenticator accepts the request when any of them verifies.
+  const values = cookieValues(request, cookieName).filter((value) => value !== '');
+  if (values.length === 0) return { kind: 'missing' };
+  const tokens = values.filter(wellFormed).slice(0, MAX_TOKEN_COOKIES);
+  return tokens.length === 0 ? { kind: 'malformed' } : { kind: 'found', tokens };
 }

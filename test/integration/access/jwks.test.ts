@@ -2,6 +2,7 @@ import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthenticator, resetJwksCache } from '../../../lambda/access/auth';
 import type { AuthenticatorDeps } from '../../../lambda/access/auth/authenticator';
+import { MAX_JWKS_BYTES } from '../../../lambda/access/auth/jwks-key-source';
 import type { AuthConfig } from '../../../lambda/config';
 import type { Authenticator } from '../../../lambda/core/ports';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server';
@@ -124,6 +125,15 @@ describe('JWKS outage', () => {
     await server.stop();
     const result = await outcome(auth, await signToken(k2.privateKey, { kid: 'k2' }));
     expect(result).toEqual({ status: 503, code: 'auth_unavailable', headers: { 'retry-after': '5' } });
+  });
+
+  it('refuses a key set over 1 MB like an unreachable endpoint, so it is never held in memory', async () => {
+    const padding = Array.from({ length: 3_000 }, (_, index) => ({ ...k2Jwk, kid: `junk-${index}` }));
+    server.setKeys({ keys: [k1Jwk, ...padding] });
+    expect(JSON.stringify({ keys: [k1Jwk, ...padding] }).length).toBeGreaterThan(MAX_JWKS_BYTES);
+    const auth = await authenticator();
+    const result = await outcome(auth, await signToken(k1.privateKey, { kid: 'k1' }));
+    expect(result).toMatchObject({ status: 503, code: 'auth_unavailable' });
   });
 
   it('answers 503 when the JWKS server has never been reachable', async () => {

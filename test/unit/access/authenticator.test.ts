@@ -1,6 +1,7 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../../../lambda/access/auth';
+import { MAX_TOKEN_COOKIES } from '../../../lambda/access/auth/token';
 import { ForbiddenError, ServiceUnavailableError } from '../../../lambda/core/errors';
 import type { Authenticator, HttpRequest } from '../../../lambda/core/ports';
 import {
@@ -77,6 +78,29 @@ describe('authentication with a configured public key', () => {
     const token = await signToken(rsa.privateKey);
     const request = httpRequest({ headers: { cookie: `theme=dark; clickstream_token=${token}` } });
     expect(await rejection(await withPublicKey(), request)).toBeUndefined();
+  });
+
+  it('accepts a valid token in a later same-named cookie when the first one is stale', async () => {
+    const stale = await signToken(rsa.privateKey, { exp: NOW_S - 3_600 });
+    const valid = await signToken(rsa.privateKey);
+    const request = httpRequest({ cookies: [`clickstream_token=${stale}`, `clickstream_token=${valid}`] });
+    expect(await rejection(await withPublicKey(), request)).toBeUndefined();
+  });
+
+  it("answers the first cookie's verdict when no same-named cookie verifies", async () => {
+    const expired = await signToken(rsa.privateKey, { exp: NOW_S - 3_600 });
+    const request = httpRequest({ cookies: [`clickstream_token=${expired}`, 'clickstream_token=a.b.c'] });
+    await expectForbidden(await withPublicKey(), request, 'auth_expired');
+  });
+
+  it(`tries at most ${MAX_TOKEN_COOKIES} same-named cookies`, async () => {
+    const stale = await signToken(rsa.privateKey, { exp: NOW_S - 3_600 });
+    const valid = await signToken(rsa.privateKey);
+    const cookies = [
+      ...Array.from({ length: MAX_TOKEN_COOKIES }, () => `clickstream_token=${stale}`),
+      `clickstream_token=${valid}`,
+    ];
+    await expectForbidden(await withPublicKey(), httpRequest({ cookies }), 'auth_expired');
   });
 
   it('reads the cookie name from the configuration', async () => {
