@@ -11,10 +11,8 @@ import { progress, summarize } from './stats';
 import { BENCH_ENV } from './warm-cpu';
 
 /**
- * Cold start: a fresh `node` imports a bundle and answers its first request (`GET /health`, which
- * needs no AWS): the collector (`lambda/handler.ts` built with the stack's esbuild options) against
- * the floor any collector on the AWS SDK pays (the Kinesis client and its HTTP handler, created,
- * bundled the same way), in alternating runs, on this machine's Node and on Node 24.
+ * Cold start: a fresh `node` imports a bundle and answers `GET /health` (no AWS needed): the
+ * collector against the floor any collector on the AWS SDK pays, alternating, on Node 20 and 24.
  */
 
 const run = promisify(execFile);
@@ -30,35 +28,24 @@ export const handler = async () => ({ statusCode: client ? 200 : 500 });`;
 const EXTRAS: Record<string, string> = {
   '+ S3 client': "import { S3Client } from '@aws-sdk/client-s3'; globalThis.x = new S3Client({});",
   '+ jose': "import * as jose from 'jose'; globalThis.x = jose;",
-  '+ Powertools':
-    "import { Logger } from '@aws-lambda-powertools/logger'; import { Metrics } from '@aws-lambda-powertools/metrics'; globalThis.x = [new Logger(), new Metrics()];",
-  '+ zod/mini': "import * as z from 'zod/mini'; globalThis.x = z.object({ a: z.string() });",
+  '+ Powertools': "import { Logger } from '@aws-lambda-powertools/logger'; globalThis.x = new Logger();",
   '+ middy': "import middy from '@middy/core'; globalThis.x = middy(async () => 1);",
 };
 
-/** esbuild with the `bundling` options of lib/ingestion-function.ts; returns size and largest packages. */
+/** The `bundling` of lib/ingestion-function.ts, as its NodejsFunction hands it to esbuild. */
+const STACK = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true } as const;
+const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const OPTIONS = { ...STACK, mainFields: ['module', 'main'], external: ['@aws-sdk/client-secrets-manager'] };
+const OUTPUT = { banner: { js: BANNER }, metafile: true, logLevel: 'silent', absWorkingDir: ROOT } as const;
+
+/** Builds `entry` (a file, or module source) as the stack does; returns its size and largest packages. */
 export async function bundle(entry: { file: string } | { source: string }, outfile: string) {
-  const result = await build({
-    ...('file' in entry
-      ? { entryPoints: [entry.file] }
-      : { stdin: { contents: entry.source, resolveDir: ROOT } }),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    external: ['@aws-sdk/client-secrets-manager'],
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const from =
+    'file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT } };
+  const result = await build({ ...from, ...OPTIONS, ...OUTPUT, outfile });
   const packages = new Map<string, number>();
-  for (const [input, info] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
-    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'our code';
+  for (const [path, info] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'our code';
     packages.set(name, (packages.get(name) ?? 0) + info.bytesInOutput);
   }
   const bytes = [...packages.values()].reduce((sum, size) => sum + size, 0);
@@ -68,8 +55,7 @@ export async function bundle(entry: { file: string } | { source: string }, outfi
 /** Node 24 from the npm registry (`node-<platform>-<arch>` ships the binary), cached under $TMPDIR. */
 async function node24(): Promise<{ path: string } | { error: string }> {
   const dir = join(tmpdir(), 'clickstream-bench-cache', `node-${NODE_24}`);
-  const binary = join(dir, 'package', 'bin', 'node');
-  const name = `node-${process.platform}-${process.arch}`;
+  const [binary, name] = [join(dir, 'package', 'bin', 'node'), `node-${process.platform}-${process.arch}`];
   if (existsSync(binary)) return { path: binary };
   try {
     await mkdir(dir, { recursive: true });
@@ -90,14 +76,13 @@ const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'cold'
 const used = process.cpuUsage(cpu);
 console.log(JSON.stringify({ ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, status: result.statusCode }));`;
 const HEALTH = JSON.stringify(lambdaEvent('function-url', { method: 'GET', path: '/health' }));
-
-type Run = { readonly ms: number; readonly cpuMs: number };
 const ENV = { PATH: process.env.PATH ?? '', ...BENCH_ENV, POWERTOOLS_METRICS_DISABLED: 'true' };
+type Run = { readonly ms: number; readonly cpuMs: number };
 
-async function coldRun(node: string, bundlePath: string): Promise<Run> {
-  const args = ['--input-type=module', '-e', RUNNER, pathToFileURL(bundlePath).href, HEALTH];
+async function coldRun(node: string, path: string): Promise<Run> {
+  const args = ['--input-type=module', '-e', RUNNER, pathToFileURL(path).href, HEALTH];
   const result = JSON.parse((await run(node, args, { env: ENV })).stdout.trim().split('\n').at(-1) ?? '');
-  if (result.status !== 200) throw new Error(`${bundlePath} answered ${result.status} to GET /health`);
+  if (result.status !== 200) throw new Error(`${path} answered ${result.status} to GET /health`);
   return result;
 }
 
@@ -111,11 +96,8 @@ async function compare(node: string, a: string, b: string, runs: number) {
     pairs.push(index % 2 === 0 ? [first, second] : [second, first]);
   }
   const of = (pick: (x: Run, y: Run) => number) => summarize(pairs.map(([x, y]) => pick(x, y)));
-  return {
-    ...{ collectorCpuMs: of((x) => x.cpuMs), floorCpuMs: of((_, y) => y.cpuMs) },
-    ...{ collectorMs: of((x) => x.ms), floorMs: of((_, y) => y.ms) },
-    ...{ ratio: of((x, y) => x.cpuMs / y.cpuMs), addedCpuMs: of((x, y) => x.cpuMs - y.cpuMs) },
-  };
+  const cpu = { collectorCpuMs: of((x) => x.cpuMs), floorCpuMs: of((_, y) => y.cpuMs) };
+  return { ...cpu, ratio: of((x, y) => x.cpuMs / y.cpuMs), wallRatio: of((x, y) => x.ms / y.ms) };
 }
 
 export async function runColdStart(scratch: string, options: { readonly runs: number }) {
@@ -129,7 +111,7 @@ export async function runColdStart(scratch: string, options: { readonly runs: nu
   ];
   const comparisons = [];
   for (const [node = '', path = ''] of nodes) {
-    const { addedCpuMs: _, ...result } = await compare(path, collectorPath, floorPath, options.runs);
+    const result = await compare(path, collectorPath, floorPath, options.runs);
     comparisons.push({ node, ...result });
     progress(`cold start on Node ${node}: ${result.ratio.median.toFixed(2)}× the floor`);
   }
@@ -138,13 +120,8 @@ export async function runColdStart(scratch: string, options: { readonly runs: nu
     const path = join(scratch, `extra-${extras.length}.mjs`);
     await bundle({ source: `${FLOOR}\n${source}` }, path);
     const result = await compare(nodes.at(-1)?.[1] ?? '', path, floorPath, Math.ceil(options.runs / 2));
-    extras.push({ name, addedCpuMs: result.addedCpuMs.median });
+    extras.push({ name, addedCpuMs: result.collectorCpuMs.median - result.floorCpuMs.median });
   }
-  const node24Error = 'error' in modern ? modern.error : null;
-  return {
-    ...{ bundleBytes: collector.bytes, floorBytes: floor.bytes, packages: collector.packages },
-    comparisons,
-    extras,
-    node24Error,
-  };
+  const sizes = { bundleBytes: collector.bytes, floorBytes: floor.bytes, packages: collector.packages };
+  return { ...sizes, comparisons, extras, node24Error: 'error' in modern ? modern.error : null };
 }

@@ -1,18 +1,16 @@
 import { GB, HOURS_PER_MONTH, PRICES, type PriceTier, SECONDS_PER_MONTH } from './prices';
 
 /**
- * Monthly cost under a steady load: the collector function behind its endpoint, the stream, and
- * the archive consumer (a Lambda on the stream's event source mapping that writes a few gzip
- * objects per batch: the raw archive and the event tables). Pure arithmetic over prices.ts and
- * what the benchmark measured; test/unit/bench/cost-model.test.ts holds it to hand-worked figures.
+ * Monthly cost under a steady load: the collector behind its endpoint, the stream, and the archive
+ * consumer (a function on the stream's event source mapping writing gzip objects per batch: the
+ * raw archive and the event tables). Pure arithmetic; test/unit/bench/cost-model.test.ts checks it.
  */
 
-export type Endpoint = 'function-url' | 'http-api' | 'alb';
 export type StreamMode = 'on-demand' | 'provisioned';
 
-/** One deployment choice; `managedCors`: the endpoint answers preflights (an ALB cannot). */
+/** A deployment choice; `managedCors`: the endpoint answers preflights. (ALBs: not modelled, see README.) */
 export interface Setup {
-  readonly endpoint: Endpoint;
+  readonly endpoint: 'function-url' | 'http-api';
   readonly streamMode: StreamMode;
   readonly memoryMb: number;
   readonly arch: keyof typeof PRICES.lambda.gbSecond;
@@ -30,9 +28,8 @@ export const ASSUMED = {
   preflightMs: 1,
   /** The archive consumer: S3 wait per batch (PUTs in parallel), memory, batching, objects per batch. */
   consumer: { waitMs: 100, memoryMb: 512, batchWindowSeconds: 60, batchSize: 10_000, objectsPerBatch: 5 },
-  /** A collector instance's metrics document a minute; ALB bytes beside the body; shard headroom. */
+  /** A collector instance's metrics document a minute, and a provisioned stream's headroom. */
   metricsLineBytes: 700,
-  overheadBytes: 850,
   shardUtilisation: 0.8,
 };
 
@@ -55,16 +52,12 @@ const RECORD_METADATA_BYTES = 250;
 /** An on-demand stream starts with 4 shards' worth of capacity (4 MB/s, 4,000 records/s). */
 const ON_DEMAND_SHARDS = 4;
 
-export function tieredCost(quantity: number, tiers: readonly PriceTier[]): number {
-  let cost = 0;
-  let lower = 0;
-  for (const tier of tiers) {
-    if (quantity <= lower) break;
-    cost += (Math.min(quantity, tier.upTo) - lower) * tier.price;
-    lower = tier.upTo;
-  }
-  return cost;
-}
+/** Cost of `quantity` units over cumulative volume tiers. */
+export const tieredCost = (quantity: number, tiers: readonly PriceTier[]) =>
+  tiers.reduce((cost, tier, index) => {
+    const inTier = Math.min(quantity, tier.upTo) - (tiers[index - 1]?.upTo ?? 0);
+    return cost + Math.max(0, inTier) * tier.price;
+  }, 0);
 
 const units = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
 
@@ -90,7 +83,7 @@ export function estimate(rate: number, setup: Setup, w: Workload) {
   const gbSecond = PRICES.lambda.gbSecond[setup.arch];
   const perRequest = PRICES.lambda.perMillionRequests / 1e6;
   const requests = rate * SECONDS_PER_MONTH;
-  const preflights = setup.managedCors && setup.endpoint !== 'alb' ? 0 : requests * w.preflightShare;
+  const preflights = setup.managedCors ? 0 : requests * w.preflightShare;
   const ms = billedMs(w.collectorCpuMs, w.putRecordsWaitMs, setup.memoryMb);
   const instances = Math.max(1, Math.ceil((rate * ms) / 1000));
   const coldStarts = (instances * HOURS_PER_MONTH) / w.instanceHours;
@@ -112,22 +105,15 @@ export function estimate(rate: number, setup: Setup, w: Workload) {
     const putUnits = requests * units(w.recordBytes, p.putUnitBytes);
     stream = HOURS_PER_MONTH * shards * p.perShardHour + (putUnits / 1e6) * p.perMillionPutUnits;
   }
-  // API Gateway meters the preflights it answers; an ALB counts every connection (no reuse assumed).
-  const increments = units(w.requestBodyBytes, 512 * 1024);
-  const { alb } = PRICES;
-  const albPerSecond = rate * (1 + w.preflightShare);
-  const albGbPerHour = (albPerSecond * 3600 * (w.requestBodyBytes + w.overheadBytes)) / GB;
-  const lcus = Math.max(albPerSecond / alb.lcuNewConnectionsPerSecond, albGbPerHour / alb.lcuLambdaGbPerHour);
-  const endpoint = {
-    'function-url': 0,
-    'http-api': tieredCost(requests * (1 + w.preflightShare) * increments, PRICES.httpApiTiers),
-    alb: HOURS_PER_MONTH * (alb.perHour + lcus * alb.perLcuHour),
-  }[setup.endpoint];
-
-  const collectorGbSeconds =
-    gbSeconds(requests, ms, setup.memoryMb) + gbSeconds(preflights, w.preflightMs, setup.memoryMb);
-  const initGbSeconds = gbSeconds(coldStarts, billedMs(w.coldStartCpuMs, 0, setup.memoryMb), setup.memoryMb);
+  // API Gateway meters the preflights it answers, in 512 KB increments of each request.
+  const apiRequests = requests * (1 + w.preflightShare) * units(w.requestBodyBytes, 512 * 1024);
+  const endpoint = setup.endpoint === 'http-api' ? tieredCost(apiRequests, PRICES.httpApiTiers) : 0;
+  const memory = setup.memoryMb;
+  const collectorGbSeconds = gbSeconds(requests, ms, memory) + gbSeconds(preflights, w.preflightMs, memory);
+  const initGbSeconds = gbSeconds(coldStarts, billedMs(w.coldStartCpuMs, 0, memory), memory);
+  const consumerGbSeconds = gbSeconds(consumerInvocations, consumerMs, w.consumer.memoryMb);
   const puts = (consumerInvocations * w.consumer.objectsPerBatch) / 1000;
+  const storedGb = (requests * (w.archiveBytes + w.tableBytes)) / GB;
   const logGb = (instances * 60 * HOURS_PER_MONTH * (w.metricsLineBytes + PRICES.logs.perEventBytes)) / GB;
   const items = {
     lambdaRequests: (requests + preflights) * perRequest,
@@ -135,12 +121,8 @@ export function estimate(rate: number, setup: Setup, w: Workload) {
     coldStarts: initGbSeconds * gbSecond,
     endpoint,
     stream,
-    consumer:
-      consumerInvocations * perRequest +
-      gbSeconds(consumerInvocations, consumerMs, w.consumer.memoryMb) * gbSecond,
-    s3:
-      puts * PRICES.s3.perThousandPuts +
-      ((requests * (w.archiveBytes + w.tableBytes)) / GB) * PRICES.s3.standardGbMonth,
+    consumer: consumerInvocations * perRequest + consumerGbSeconds * gbSecond,
+    s3: puts * PRICES.s3.perThousandPuts + storedGb * PRICES.s3.standardGbMonth,
     logs: logGb * PRICES.logs.perGb,
   };
   const total = Object.values(items).reduce((sum, value) => sum + value, 0);
@@ -152,12 +134,9 @@ export type Estimate = ReturnType<typeof estimate>;
 
 /** Every endpoint and stream mode at one memory size, architecture and CORS choice, cheapest first. */
 export function configurations(rate: number, base: Omit<Setup, 'endpoint' | 'streamMode'>, w: Workload) {
-  const endpoints: readonly Endpoint[] = ['function-url', 'http-api', 'alb'];
-  return endpoints
-    .flatMap((endpoint) =>
-      (['on-demand', 'provisioned'] as const).map((streamMode) =>
-        estimate(rate, { ...base, endpoint, streamMode }, w),
-      ),
-    )
-    .sort((a, b) => a.total - b.total);
+  const modes = ['on-demand', 'provisioned'] as const;
+  const setups = (['function-url', 'http-api'] as const).flatMap((endpoint) =>
+    modes.map((streamMode) => ({ ...base, endpoint, streamMode })),
+  );
+  return setups.map((setup) => estimate(rate, setup, w)).sort((a, b) => a.total - b.total);
 }

@@ -1,10 +1,9 @@
 /**
- * The cost model's prices: AWS list prices for us-east-1 — no free tier, savings plans or data
- * transfer. Recorded 2026-11-28 from the public pricing pages as last seen (2025); then re-checked
- * against stored copies of those pages: Kinesis on-demand bills each record's Data-In rounded up to
- * 1 KB. Added 2026-12-02: Lambda's x86 price per GB-second, from stored secondary copies of the
- * Lambda pricing page (they agree on both architectures), and the INIT phase, which Lambda bills
- * like duration since 2025-08-01. Check them against the pricing pages before quoting a result.
+ * AWS list prices for us-east-1 (no free tier, savings plans or data transfer), recorded 2026-11-28
+ * from the pricing pages as last seen (2025) and re-checked against stored copies of them (Kinesis
+ * on-demand rounds each record's Data-In up to 1 KB). Added 2026-12-02: Lambda's x86 price, from
+ * stored copies of its pricing page, and INIT billing (like duration, since 2025-08-01). Check them
+ * against the pricing pages before quoting a result.
  */
 
 export const PRICES_NOTE =
@@ -26,8 +25,6 @@ export const PRICES = {
     { upTo: 300e6, price: 1.0 / 1e6 },
     { upTo: Number.POSITIVE_INFINITY, price: 0.9 / 1e6 },
   ] as readonly PriceTier[],
-  /** An LCU is 25 new connections/s or 0.4 GB/h processed for Lambda targets, whichever is busier. */
-  alb: { perHour: 0.0225, perLcuHour: 0.008, lcuNewConnectionsPerSecond: 25, lcuLambdaGbPerHour: 0.4 },
   kinesisOnDemand: { perStreamHour: 0.04, ingestPerGb: 0.08, retrievalPerGb: 0.04, roundingBytes: 1024 },
   /** A PUT payload unit covers 25 KB of one record; a shard takes 1 MiB/s and 1,000 records/s. */
   kinesisProvisioned: {

@@ -1,9 +1,5 @@
 /** Median with min and max of repeated runs: how every figure of the benchmark is reported. */
-export interface Summary {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
+export type Summary = { readonly median: number; readonly min: number; readonly max: number };
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
@@ -22,16 +18,9 @@ export const money = (value: number) =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 /** Progress goes to stderr: stdout carries only the report. */
 export const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /** This process's CPU time (user + system), ms: the clock of the micro-benchmarks. */
-export function cpuNow(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
+const milliseconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
+export const cpuNow = () => milliseconds(process.cpuUsage());

@@ -11,35 +11,30 @@ import { lambdaContext, lambdaEvent } from '../../test/support/lambda-events';
 import { cpuNow, progress, summarize } from './stats';
 
 /**
- * Warm CPU per request: the real handler (in-memory sinks) on function-URL events against the
- * irreducible baseline, on tinybench with a CPU-time clock, in alternating order round after
- * round, so a noisy neighbour slows both alike and the per-round ratio holds.
+ * Warm CPU per request: the real handler against the irreducible baseline, on tinybench with a
+ * CPU-time clock, alternating round after round so a noisy neighbour slows both alike.
  */
 
 /** The test suite's configuration, in the region the prices are for. */
 export const BENCH_ENV = { ...TEST_ENV, AWS_REGION: 'us-east-1' };
-const [IP, UPLOADED] = ['203.0.113.9', 1700000000123];
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0';
-const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'user-agent': UA,
-  'x-forwarded-for': IP,
-};
+const [IP, UPLOADED, UA] = ['203.0.113.9', 1700000000123, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0'];
+const HEADERS = { 'content-type': 'application/json', 'user-agent': UA, 'x-forwarded-for': IP };
 /** Calls per tinybench sample, so the clock's own cost (a `getrusage` call) is amortised. */
 const BATCH = 8;
 
 /** 1 and 10 events as the web SDK sends them (~190 B each); 100 richer mobile events. */
 export function benchRequest(events: number, gzip: boolean) {
-  const rich = { user: { _user_id: { value: 'u-1', set_timestamp: 1 } }, screen_width: 1080, zone_offset: 0 };
+  const rich = { user: { _user_id: { value: 'u-1', set_timestamp: 1 } }, screen_width: 1080 };
   const json = JSON.stringify(Array.from({ length: events }, () => sampleEvent(events === 100 ? rich : {})));
   const body = gzip ? gzipBase64(json) : json;
-  const query = `platform=Web&appId=test_app&upload_timestamp=${UPLOADED}&hashCode=${hashCodeOf(body)}&compression=${gzip ? 'gzip' : ''}`;
+  const hash = `hashCode=${hashCodeOf(body)}&compression=${gzip ? 'gzip' : ''}`;
+  const name = `${events} event${events === 1 ? '' : 's'}${gzip ? ', gzip' : ''}`;
   return {
-    name: `${events} event${events === 1 ? '' : 's'}${gzip ? ', gzip' : ''}`,
+    name,
     events,
     gzip,
     body,
-    query,
+    query: `platform=Web&appId=test_app&upload_timestamp=${UPLOADED}&${hash}`,
   };
 }
 type BenchRequest = ReturnType<typeof benchRequest>;
@@ -51,30 +46,19 @@ export const functionUrlEvent = ({ query, body }: BenchRequest) =>
 function baseline({ gzip, body, query }: BenchRequest): Buffer {
   const events: unknown = JSON.parse(gzip ? gunzipSync(Buffer.from(body, 'base64')).toString() : body);
   if (!Array.isArray(events)) throw new Error('not an array');
-  const request = {
-    method: 'POST',
-    path: '/collect',
-    uri: `/collect?${query}`,
-    platform: 'Web',
-    ip: IP,
-    ua: UA,
-  };
-  const context = {
-    ...request,
-    appId: 'test_app',
-    rid: newRequestId(),
-    receivedAt: Date.now(),
-    clientTimestamp: UPLOADED,
-  };
-  return encodeRecord(buildRecord(context, body, gzip ? 'gzip' : null), events.length).data;
+  const where = { method: 'POST', path: '/collect', uri: `/collect?${query}`, platform: 'Web' };
+  const who = { appId: 'test_app', ip: IP, ua: UA, clientTimestamp: UPLOADED };
+  const record = buildRecord(
+    { ...where, ...who, rid: newRequestId(), receivedAt: Date.now() },
+    body,
+    gzip ? 'gzip' : null,
+  );
+  return encodeRecord(record, events.length).data;
 }
 
 export function harness() {
-  const stream = new MemoryStream();
-  return {
-    stream,
-    handler: buildHandler(parseConfig(BENCH_ENV), { stream, objects: new MemoryObjectStore() }),
-  };
+  const [stream, objects] = [new MemoryStream(), new MemoryObjectStore()];
+  return { stream, handler: buildHandler(parseConfig(BENCH_ENV), { stream, objects }) };
 }
 
 export async function invoke(target: ReturnType<typeof harness>, event: unknown): Promise<void> {
@@ -87,9 +71,7 @@ async function cpuMicros(tasks: ReadonlyArray<() => unknown>, ms: number): Promi
   const bench = new Bench({ now: cpuNow, time: ms, iterations: 4, warmup: false, throws: true });
   for (const [index, fn] of tasks.entries()) bench.add(String(index), fn);
   await bench.run();
-  return bench.tasks.map(({ result }) =>
-    'latency' in result ? (result.latency.mean * 1000) / BATCH : Number.NaN,
-  );
+  return bench.tasks.map(({ result }) => ('latency' in result ? result.latency.mean * 1000 : NaN) / BATCH);
 }
 
 export async function runWarmCpu(options: { readonly rounds: number; readonly roundMs: number }) {
@@ -102,9 +84,7 @@ export async function runWarmCpu(options: { readonly rounds: number; readonly ro
         for (let index = 0; index < BATCH; index++) await invoke(target, event);
         target.stream.records.length = 0;
       };
-      const base = () => {
-        for (let index = 0; index < BATCH; index++) baseline(request);
-      };
+      const base = () => Array.from({ length: BATCH }, () => baseline(request));
       return { request, event, handle, base, handler: [] as number[], baseline: [] as number[] };
     }),
   );
@@ -112,10 +92,8 @@ export async function runWarmCpu(options: { readonly rounds: number; readonly ro
   for (let round = 0; round < options.rounds; round++) {
     for (const c of contenders) {
       const even = round % 2 === 0;
-      const [x = Number.NaN, y = Number.NaN] = await cpuMicros(
-        even ? [c.handle, c.base] : [c.base, c.handle],
-        options.roundMs,
-      );
+      const order = even ? [c.handle, c.base] : [c.base, c.handle];
+      const [x = NaN, y = NaN] = await cpuMicros(order, options.roundMs);
       c.handler.push(even ? x : y);
       c.baseline.push(even ? y : x);
     }
@@ -145,16 +123,14 @@ export async function profileHandler(ms: number) {
   const event = functionUrlEvent(benchRequest(10, false));
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  for (const step of ['Profiler.enable', 'Profiler.start'] as const) await session.post(step);
   for (const until = performance.now() + ms; performance.now() < until; target.stream.records.length = 0)
     for (let index = 0; index < 100; index++) await invoke(target, event);
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const [byModule, byFunction] = [new Map<string, number>(), new Map<string, number>()];
-  const add = (map: Map<string, number>, key: string, delta: number) =>
-    map.set(key, (map.get(key) ?? 0) + delta);
+  const add = (map: Map<string, number>, key: string, by: number) => map.set(key, (map.get(key) ?? 0) + by);
   let total = 0;
   (profile.samples ?? []).forEach((id, index) => {
     const frame = frames.get(id);
@@ -164,16 +140,14 @@ export async function profileHandler(ms: number) {
     const file = frame.url.replace(/^file:\/\/.*?\/(?=(lambda|node_modules|scripts|test)\/)/, '');
     const module = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.replace(/^node:.*/, 'node:');
     add(byModule, module || 'V8 (native code, GC)', delta);
-    add(
-      byFunction,
-      `${frame.functionName || '(anonymous)'}${file ? ` (${file.split('/').at(-1)})` : ''}`,
-      delta,
-    );
+    const where = file ? ` (${file.split('/').at(-1)})` : '';
+    add(byFunction, `${frame.functionName || '(anonymous)'}${where}`, delta);
   });
+  const share = ([name, time]: [string, number]) => ({ name, percent: (100 * time) / total });
   const top = (map: Map<string, number>) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-      .map(([name, time]) => ({ name, percent: (100 * time) / total }));
+      .map(share);
   return { modules: top(byModule), functions: top(byFunction) };
 }

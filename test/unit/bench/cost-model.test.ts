@@ -118,11 +118,14 @@ describe('monthly cost of one configuration', () => {
     expect(at100.floor).toBeCloseTo(at100.items.lambdaRequests + at100.items.stream, 10);
   });
 
-  it('prices a function URL at nothing, an HTTP API per request, an ALB per hour and LCU', () => {
+  it('prices a function URL at nothing beyond the invocation, an HTTP API per request', () => {
     expect(at100.items.endpoint).toBe(0);
     expect(estimate(100, setup({ endpoint: 'http-api' }), workload()).items.endpoint).toBeCloseTo(262.8, 6);
-    // 100 new connections/s at 25 per LCU = 4 LCU, busier than the bytes processed.
-    expect(estimate(100, setup({ endpoint: 'alb' }), workload()).items.endpoint).toBeCloseTo(730 * 0.0545, 6);
+    const large = workload({ requestBodyBytes: 600 * 1024 }); // two 512 KB increments each
+    expect(estimate(100, setup({ endpoint: 'http-api' }), large).items.endpoint).toBeCloseTo(
+      300 + 225.6 * 0.9,
+      6,
+    );
   });
 
   it('charges 25 % more for duration on x86_64', () => {
@@ -148,16 +151,12 @@ describe('preflights', () => {
     expect(api.items.lambdaRequests).toBeCloseTo(52.56, 6);
     expect(api.items.endpoint).toBeCloseTo(300 + (525.6 - 300) * 0.9, 6);
   });
-
-  it('always reach the function behind an ALB, which has no managed CORS', () => {
-    expect(estimate(100, setup({ endpoint: 'alb' }), web).items.lambdaRequests).toBeCloseTo(2 * 52.56, 6);
-  });
 });
 
 describe('configurations', () => {
   it('covers every endpoint and stream mode, cheapest first', () => {
     const all = configurations(100, { memoryMb: 512, arch: 'arm64', managedCors: true }, workload());
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(4);
     expect(all.map((e) => e.total)).toEqual([...all.map((e) => e.total)].sort((a, b) => a - b));
     expect(all[0]?.setup).toMatchObject({ endpoint: 'function-url', streamMode: 'provisioned' });
   });
