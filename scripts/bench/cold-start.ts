@@ -97,7 +97,8 @@ async function compare(node: string, a: string, b: string, runs: number) {
   }
   const of = (pick: (x: Run, y: Run) => number) => summarize(pairs.map(([x, y]) => pick(x, y)));
   const cpu = { collectorCpuMs: of((x) => x.cpuMs), floorCpuMs: of((_, y) => y.cpuMs) };
-  return { ...cpu, ratio: of((x, y) => x.cpuMs / y.cpuMs), wallRatio: of((x, y) => x.ms / y.ms) };
+  const ratios = { ratio: of((x, y) => x.cpuMs / y.cpuMs), wallRatio: of((x, y) => x.ms / y.ms) };
+  return { ...cpu, ...ratios, added: of((x, y) => x.cpuMs - y.cpuMs) };
 }
 
 export async function runColdStart(scratch: string, options: { readonly runs: number }) {
@@ -119,8 +120,8 @@ export async function runColdStart(scratch: string, options: { readonly runs: nu
   for (const [name, source] of Object.entries(EXTRAS)) {
     const path = join(scratch, `extra-${extras.length}.mjs`);
     await bundle({ source: `${FLOOR}\n${source}` }, path);
-    const result = await compare(nodes.at(-1)?.[1] ?? '', path, floorPath, Math.ceil(options.runs / 2));
-    extras.push({ name, addedCpuMs: result.collectorCpuMs.median - result.floorCpuMs.median });
+    const { added } = await compare(nodes.at(-1)?.[1] ?? '', path, floorPath, options.runs);
+    extras.push({ name, added });
   }
   const sizes = { bundleBytes: collector.bytes, floorBytes: floor.bytes, packages: collector.packages };
   return { ...sizes, comparisons, extras, node24Error: 'error' in modern ? modern.error : null };

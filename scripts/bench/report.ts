@@ -66,7 +66,7 @@ export function checkTargets(results: Results): Target[] {
   const { cold, worst, profile } = results;
   const ten = tenEvents(results);
   const { node, ratio } = cold.comparisons.at(-1) ?? { node: 'none', ratio: summarize([]) };
-  const slowest = Math.max(...worst.map((x) => x.ms.median));
+  const slowest = (pick: (x: WorstCaseResult) => Summary) => Math.max(...worst.map((x) => pick(x).median));
   const peak = Math.max(...worst.map((x) => x.peakRssBytes));
   const wrong = worst.filter((x) => x.status !== x.expectedStatus).map((x) => x.id);
   const rewritten = worst.find((x) => x.id === 'rewritten-gzip') as WorstCaseResult;
@@ -90,20 +90,20 @@ export function checkTargets(results: Results): Target[] {
         ...cold.comparisons.map(
           (c) => `Node ${c.node}: ${range(c.collectorCpuMs)} ms, floor ${range(c.floorCpuMs)}`,
         ),
-        ...cold.extras.map((extra) => `the floor ${extra.name}: ${extra.addedCpuMs.toFixed(1)} ms more CPU`),
+        ...cold.extras.map((extra) => `floor ${extra.name}: ${range(extra.added)} ms of CPU over the floor`),
       ],
     ),
     target(
-      'worst-case inputs: each answered as specified, in < 1 s',
-      `slowest ${slowest.toFixed(0)} ms${wrong.length > 0 ? `; wrong status: ${wrong.join(', ')}` : ''}`,
-      slowest < 1000 && wrong.length === 0,
-      worst.map((x) => `${x.id}: ${x.status} in ${range(x.ms, 0)} ms`),
+      'worst-case inputs: each answered as specified, in < 1 s of CPU',
+      `slowest ${slowest((x) => x.cpuMs).toFixed(0)} ms (wall ${slowest((x) => x.ms).toFixed(0)} ms)${wrong.length > 0 ? `; wrong status: ${wrong.join(', ')}` : ''}`,
+      slowest((x) => x.cpuMs) < 1000 && wrong.length === 0,
+      worst.map((x) => `${x.id}: ${x.status} in ${range(x.cpuMs, 0)} ms of CPU, ${range(x.ms, 0)} ms wall`),
     ),
     target(
       'worst-case inputs: peak memory < 200 MB each (MiB, as Lambda counts)',
       mib(peak),
       peak < 200 * MB,
-      [...worst.map((x) => `${x.id}: ${mib(x.peakRssBytes)}`)],
+      worst.map((x) => `${x.id}: ${mib(x.peakRssBytes)}`),
     ),
     target(
       'rewritten gzip batch: stream bytes ≤ 1.5× body bytes + 1 KB',

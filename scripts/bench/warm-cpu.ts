@@ -17,8 +17,10 @@ import { cpuNow, progress, summarize } from './stats';
 
 /** The test suite's configuration, in the region the prices are for. */
 export const BENCH_ENV = { ...TEST_ENV, AWS_REGION: 'us-east-1' };
-const [IP, UPLOADED, UA] = ['203.0.113.9', 1700000000123, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0'];
-const HEADERS = { 'content-type': 'application/json', 'user-agent': UA, 'x-forwarded-for': IP };
+const UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const [IP, UPLOADED, TYPE] = ['203.0.113.9', 1700000000123, 'application/json; charset=utf-8'];
+const HEADERS = { 'content-type': TYPE, 'user-agent': UA, 'x-forwarded-for': IP };
 /** Calls per tinybench sample, so the clock's own cost (a `getrusage` call) is amortised. */
 const BATCH = 8;
 
