@@ -1,343 +1,142 @@
-import { HOURS_PER_MONTH, type Prices, type PriceTier } from './prices';
+import { GB, HOURS_PER_MONTH, PRICES, type PriceTier, SECONDS_PER_MONTH } from './prices';
 
 /**
- * Monthly cost of the collector for a steady request rate: pure arithmetic over the price inputs
- * (prices.ts) and a workload measured by the benchmark. Unit-tested in
- * test/unit/bench/cost-model.test.ts so a change of formula shows up as a failing test.
+ * Monthly cost under a steady load: the collector behind its endpoint, the stream, and the archive
+ * consumer (a function on the stream's event source mapping writing gzip objects per batch: the
+ * raw archive and the event tables). Pure arithmetic; test/unit/bench/cost-model.test.ts checks it.
  */
 
-export type EndpointType = 'function-url' | 'http-api' | 'alb';
 export type StreamMode = 'on-demand' | 'provisioned';
 
-export const ENDPOINT_TYPES: readonly EndpointType[] = ['function-url', 'http-api', 'alb'];
-export const STREAM_MODES: readonly StreamMode[] = ['on-demand', 'provisioned'];
-
-export const GB = 1024 ** 3;
-export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
-
-/** One request of the workload and what it turns into downstream (sizes in bytes). */
-export interface Workload {
-  readonly requestsPerSecond: number;
-  /** HTTP body of one request. */
-  readonly requestBodyBytes: number;
-  /** Request line and headers, counted by the ALB as processed bytes. */
-  readonly requestHeaderBytes: number;
-  /** Whole response (status line, headers, empty body). */
-  readonly responseBytes: number;
-  /** The Kinesis record the function writes for one request. */
-  readonly recordBytes: number;
-  /** Bytes one record takes in the gzip archive (Firehose compresses it). */
-  readonly archivedBytesPerRecord: number;
-  /** Billed Lambda duration of one invocation, whole milliseconds (see `billedDurationMs`). */
-  readonly billedMsPerRequest: number;
-  readonly memoryMb: number;
-  /** Bytes the invocation writes to CloudWatch Logs: the function's lines plus the platform's. */
-  readonly logBytesPerRequest: number;
-  /** Log events per invocation (each carries the per-event overhead). */
-  readonly logEventsPerRequest: number;
-  /** Function instances running at once (each writes its periodic lines whatever its load). */
-  readonly concurrentInstances: number;
-  /** A line each instance writes on a timer (the batched EMF metrics document), bytes. */
-  readonly instanceLogLineBytes: number;
-  readonly instanceLogLinesPerHour: number;
-  /** ALB: new client connections per request (1 = no reuse, the conservative case). */
-  readonly newConnectionsPerRequest: number;
-  /** ALB: how long a client connection stays open. */
-  readonly connectionSeconds: number;
-  /** Firehose buffering of the archive (the stack's defaults: 300 s, 64 MiB). */
-  readonly firehoseBufferSeconds: number;
-  readonly firehoseBufferBytes: number;
-  /** Provisioned streams are sized to run at most this busy (headroom against throttling). */
-  readonly shardUtilisation: number;
-}
-
-export interface CostItems {
-  readonly lambdaRequests: number;
-  readonly lambdaDuration: number;
-  readonly endpoint: number;
-  readonly kinesis: number;
-  readonly firehose: number;
-  readonly s3: number;
-  readonly logs: number;
-}
-
-export interface CostEstimate {
-  readonly endpoint: EndpointType;
+/** A deployment choice; `managedCors`: the endpoint answers preflights. (ALBs: not modelled, see README.) */
+export interface Setup {
+  readonly endpoint: 'function-url' | 'http-api';
   readonly streamMode: StreamMode;
-  readonly requestsPerSecond: number;
-  readonly items: CostItems;
-  readonly total: number;
-  /** Provisioned mode only. */
-  readonly shards: number | null;
+  readonly memoryMb: number;
+  readonly arch: keyof typeof PRICES.lambda.gbSecond;
+  readonly managedCors: boolean;
 }
 
-/** Cost of `quantity` units under cumulative volume tiers. */
-export function tieredCost(quantity: number, tiers: readonly PriceTier[]): number {
-  let cost = 0;
-  let lower = 0;
-  for (const tier of tiers) {
-    if (quantity <= lower) break;
-    const inTier = Math.min(quantity, tier.upTo) - lower;
-    cost += inTier * tier.price;
-    lower = tier.upTo;
-  }
-  return cost;
-}
-
-/** Units of `unitBytes` that one record of `bytes` is billed as (every record rounds up, min 1). */
-export function roundedUnits(bytes: number, unitBytes: number): number {
-  return Math.max(1, Math.ceil(bytes / unitBytes));
-}
-
-/**
- * Billed milliseconds of one invocation. `cpuMs` is CPU time measured on a machine with a full
- * core; below `fullVcpuMemoryMb` Lambda gives a proportional CPU share, so the same work takes
- * longer. The wait on the stream (PutRecords round trip) does not scale. Lambda bills whole ms.
- */
-export function billedDurationMs(cpuMs: number, waitMs: number, memoryMb: number, prices: Prices): number {
-  const slowdown = Math.max(1, prices.lambda.fullVcpuMemoryMb / memoryMb);
-  return Math.max(1, Math.ceil(cpuMs * slowdown + waitMs));
-}
-
-/** Shards a provisioned stream needs for this ingress, busiest dimension first. */
-export function provisionedShards(
-  recordsPerSecond: number,
-  bytesPerSecond: number,
-  utilisation: number,
-  prices: Prices,
-): number {
-  const { shardBytesPerSecond, shardRecordsPerSecond } = prices.kinesisProvisioned;
-  return Math.max(
-    1,
-    Math.ceil(bytesPerSecond / (shardBytesPerSecond * utilisation)),
-    Math.ceil(recordsPerSecond / (shardRecordsPerSecond * utilisation)),
-  );
-}
-
-/** ALB load balancer capacity units used per hour: the busiest of its dimensions. */
-export function albLcus(workload: Workload, prices: Prices): number {
-  const { lcu } = prices.alb;
-  const rps = workload.requestsPerSecond;
-  const newConnections = (rps * workload.newConnectionsPerRequest) / lcu.newConnectionsPerSecond;
-  const active =
-    (rps * workload.newConnectionsPerRequest * workload.connectionSeconds) / lcu.activeConnectionsPerMinute;
-  const bytesPerHour =
-    rps * 3600 * (workload.requestBodyBytes + workload.requestHeaderBytes + workload.responseBytes);
-  const processed = bytesPerHour / GB / lcu.processedGbPerHourLambda;
-  // Rule evaluations: the stack's listener has far fewer than the 10 free rules per request.
-  return Math.max(newConnections, active, processed);
-}
-
-function endpointCost(endpoint: EndpointType, workload: Workload, requests: number, prices: Prices): number {
-  switch (endpoint) {
-    case 'function-url':
-      return (requests / 1e6) * prices.functionUrl.perMillionRequests;
-    case 'http-api': {
-      const increments = roundedUnits(workload.requestBodyBytes, prices.httpApi.meteringIncrementBytes);
-      return tieredCost((requests * increments) / 1e6, scaleTiers(prices.httpApi.tiers, 1e-6));
-    }
-    case 'alb':
-      return HOURS_PER_MONTH * (prices.alb.perHour + albLcus(workload, prices) * prices.alb.perLcuHour);
-  }
-}
-
-/** Tiers expressed in another unit (e.g. requests → millions of requests). */
-function scaleTiers(tiers: readonly PriceTier[], factor: number): PriceTier[] {
-  return tiers.map((tier) => ({ upTo: tier.upTo * factor, price: tier.price }));
-}
-
-function kinesisCost(
-  mode: StreamMode,
-  workload: Workload,
-  requests: number,
-  prices: Prices,
-): { cost: number; shards: number | null } {
-  if (mode === 'on-demand') {
-    const p = prices.kinesisOnDemand;
-    const billedGb =
-      (requests * roundedUnits(workload.recordBytes, p.recordRoundingBytes) * p.recordRoundingBytes) / GB;
-    // Firehose is the one consumer: every record is read once.
-    const cost = HOURS_PER_MONTH * p.perStreamHour + billedGb * p.ingestPerGb + billedGb * p.retrievalPerGb;
-    return { cost, shards: null };
-  }
-  const p = prices.kinesisProvisioned;
-  const shards = provisionedShards(
-    workload.requestsPerSecond,
-    workload.requestsPerSecond * workload.recordBytes,
-    workload.shardUtilisation,
-    prices,
-  );
-  const units = requests * roundedUnits(workload.recordBytes, p.putPayloadUnitBytes);
-  const cost = HOURS_PER_MONTH * shards * p.perShardHour + (units / 1e6) * p.perMillionPutPayloadUnits;
-  return { cost, shards };
-}
-
-/** Monthly cost of one configuration under a steady `workload`. */
-export function estimateMonthlyCost(
-  endpoint: EndpointType,
-  streamMode: StreamMode,
-  workload: Workload,
-  prices: Prices,
-): CostEstimate {
-  const requests = workload.requestsPerSecond * SECONDS_PER_MONTH;
-  const gbSeconds = requests * (workload.billedMsPerRequest / 1000) * (workload.memoryMb / 1024);
-  const stream = kinesisCost(streamMode, workload, requests, prices);
-
-  const firehoseGb =
-    (requests *
-      roundedUnits(workload.recordBytes, prices.firehose.recordRoundingBytes) *
-      prices.firehose.recordRoundingBytes) /
-    GB;
-  const rawArchiveBytes = requests * workload.recordBytes;
-  const archiveObjects = Math.max(
-    SECONDS_PER_MONTH / workload.firehoseBufferSeconds,
-    rawArchiveBytes / workload.firehoseBufferBytes,
-  );
-  // One month of archive in S3 Standard (the month's new data; older months move to cheaper tiers).
-  const archivedGb = (requests * workload.archivedBytesPerRecord) / GB;
-  const overhead = prices.cloudWatchLogs.perEventOverheadBytes;
-  const perRequestLogBytes =
-    requests * (workload.logBytesPerRequest + workload.logEventsPerRequest * overhead);
-  const periodicLogBytes =
-    workload.concurrentInstances *
-    workload.instanceLogLinesPerHour *
-    HOURS_PER_MONTH *
-    (workload.instanceLogLineBytes + overhead);
-  const logGb = (perRequestLogBytes + periodicLogBytes) / GB;
-
-  const items: CostItems = {
-    lambdaRequests: (requests / 1e6) * prices.lambda.perMillionRequests,
-    lambdaDuration: gbSeconds * prices.lambda.armGbSecond,
-    endpoint: endpointCost(endpoint, workload, requests, prices),
-    kinesis: stream.cost,
-    firehose: firehoseGb * prices.firehose.ingestPerGb,
-    s3: archivedGb * prices.s3.standardGbMonth + (archiveObjects / 1000) * prices.s3.perThousandPuts,
-    logs: tieredCost(logGb, prices.cloudWatchLogs.ingestTiersPerGb),
-  };
-  const total = Object.values(items).reduce((sum, value) => sum + value, 0);
-  return {
-    endpoint,
-    streamMode,
-    requestsPerSecond: workload.requestsPerSecond,
-    items,
-    total,
-    shards: stream.shards,
-  };
-}
-
-/** Every endpoint type × stream mode at each rate. */
-export function costMatrix(
-  rates: readonly number[],
-  workloadAt: (requestsPerSecond: number) => Workload,
-  prices: Prices,
-): CostEstimate[] {
-  return rates.flatMap((rate) =>
-    ENDPOINT_TYPES.flatMap((endpoint) =>
-      STREAM_MODES.map((mode) => estimateMonthlyCost(endpoint, mode, workloadAt(rate), prices)),
-    ),
-  );
-}
-
-/** What the model assumes beyond the price list; each is reported next to the results. */
-export interface CostAssumptions {
-  /** The original solution's request: 2 KB of 10 events. */
-  readonly requestBodyBytes: number;
-  /** Round trip of one PutRecords call from the function (not measurable here). */
-  readonly putRecordsWaitMs: number;
-  readonly requestHeaderBytes: number;
-  readonly responseBytes: number;
-  /**
-   * START, END and REPORT lines Lambda writes per invocation when the function's system log level
-   * lets them through (text format, or JSON at INFO/DEBUG); none at WARN and above.
-   */
-  readonly platformLogBytes: number;
-  readonly platformLogEvents: number;
-  /** Fewest function instances the model keeps (a steady load always has one warm). */
-  readonly minInstances: number;
-  readonly newConnectionsPerRequest: number;
-  readonly connectionSeconds: number;
-  readonly firehoseBufferSeconds: number;
-  readonly firehoseBufferBytes: number;
-  readonly shardUtilisation: number;
-}
-
-export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
-  requestBodyBytes: 2048,
+/** What the model assumes rather than measures (the report prints each). */
+export const ASSUMED = {
+  /** The PutRecords round trip the function waits for (only AWS can measure it). */
   putRecordsWaitMs: 10,
-  requestHeaderBytes: 600,
-  responseBytes: 250,
-  platformLogBytes: 270,
-  platformLogEvents: 3,
-  minInstances: 1,
-  newConnectionsPerRequest: 1,
-  connectionSeconds: 5,
-  firehoseBufferSeconds: 300,
-  firehoseBufferBytes: 64 * 1024 * 1024,
+  /** Lifetime of an instance: one cold start each. */
+  instanceHours: 6,
+  /** Share of requests a browser precedes with a preflight (mobile SDKs send none), and one's billed ms. */
+  preflightShare: 0,
+  preflightMs: 1,
+  /** The archive consumer: S3 wait per batch (PUTs in parallel), memory, batching, objects per batch. */
+  consumer: { waitMs: 100, memoryMb: 512, batchWindowSeconds: 60, batchSize: 10_000, objectsPerBatch: 5 },
+  /** A collector instance's metrics document a minute, and a provisioned stream's headroom. */
+  metricsLineBytes: 700,
   shardUtilisation: 0.8,
 };
 
-/** What the benchmark measured that the model needs. */
-export interface CostMeasurements {
-  /** CPU µs of the deployed handler (EMF metrics on) for the 10-event request. */
-  readonly handlerCpuUs: number;
-  /** Record bytes for a request of `requestBodyBytes` (scaled from the measured 10-event record). */
+/** One request and what it costs downstream: the assumptions and what the benchmark measured. */
+export interface Workload extends Readonly<typeof ASSUMED> {
+  readonly requestBodyBytes: number;
   readonly recordBytes: number;
-  readonly archiveGzipRatio: number;
-  /** What the function itself writes to its log per successful request (measured, real time). */
-  readonly functionLogBytes: number;
-  readonly functionLogEvents: number;
-  /** One periodic EMF metrics document (measured) and how often each instance writes one. */
-  readonly metricsLineBytes: number;
-  readonly metricsFlushSeconds: number;
-  readonly memoryMb: number;
-  /** `LoggingConfig.SystemLogLevel` of the synthesized function (null: not set or no template). */
-  readonly systemLogLevel: string | null;
+  /** CPU ms on a full core: a warm request, and a cold start (import + first request). */
+  readonly collectorCpuMs: number;
+  readonly coldStartCpuMs: number;
+  /** Gzip bytes each request adds to S3: raw archive, and table rows. */
+  readonly archiveBytes: number;
+  readonly tableBytes: number;
+  readonly consumer: (typeof ASSUMED)['consumer'] & { readonly cpuMsPerRecord: number };
 }
 
-/** Whether Lambda writes its START/END/REPORT lines at this system log level (null: the default, INFO). */
-export function platformLinesLogged(systemLogLevel: string | null): boolean {
-  return !['WARN', 'ERROR', 'FATAL'].includes((systemLogLevel ?? 'INFO').toUpperCase());
+/** The event source mapping hands a function ≤ 6 MB, record data base64 in JSON. */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const RECORD_METADATA_BYTES = 250;
+/** An on-demand stream starts with 4 shards' worth of capacity (4 MB/s, 4,000 records/s). */
+const ON_DEMAND_SHARDS = 4;
+
+/** Cost of `quantity` units over cumulative volume tiers. */
+export const tieredCost = (quantity: number, tiers: readonly PriceTier[]) =>
+  tiers.reduce((cost, tier, index) => {
+    const inTier = Math.min(quantity, tier.upTo) - (tiers[index - 1]?.upTo ?? 0);
+    return cost + Math.max(0, inTier) * tier.price;
+  }, 0);
+
+const units = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
+
+/** CPU time stretches below a full vCPU, waiting does not; Lambda bills whole milliseconds. */
+export function billedMs(cpuMs: number, waitMs: number, memoryMb: number): number {
+  return Math.max(1, Math.ceil(cpuMs * Math.max(1, PRICES.lambda.fullVcpuMemoryMb / memoryMb) + waitMs));
 }
 
-/**
- * Instances a steady load keeps busy: arrival rate × time each request holds one (Little's law),
- * rounded up, at least `minimum`. Real fleets keep some idle ones too; each costs one periodic line.
- */
-export function concurrentInstances(requestsPerSecond: number, billedMs: number, minimum: number): number {
-  return Math.max(minimum, Math.ceil((requestsPerSecond * billedMs) / 1000));
+export function shardsFor(rate: number, recordBytes: number, utilisation: number): number {
+  const p = PRICES.kinesisProvisioned;
+  const byBytes = (rate * recordBytes) / (p.shardBytesPerSecond * utilisation);
+  return Math.max(1, Math.ceil(byBytes), Math.ceil(rate / (p.shardRecordsPerSecond * utilisation)));
 }
 
-export function workloadFor(
-  requestsPerSecond: number,
-  measured: CostMeasurements,
-  assumptions: CostAssumptions,
-  prices: Prices,
-): Workload {
-  const billedMs = billedDurationMs(
-    measured.handlerCpuUs / 1000,
-    assumptions.putRecordsWaitMs,
-    measured.memoryMb,
-    prices,
-  );
-  const platform = platformLinesLogged(measured.systemLogLevel);
-  return {
-    requestsPerSecond,
-    requestBodyBytes: assumptions.requestBodyBytes,
-    requestHeaderBytes: assumptions.requestHeaderBytes,
-    responseBytes: assumptions.responseBytes,
-    recordBytes: measured.recordBytes,
-    archivedBytesPerRecord: measured.recordBytes * measured.archiveGzipRatio,
-    billedMsPerRequest: billedMs,
-    memoryMb: measured.memoryMb,
-    logBytesPerRequest: measured.functionLogBytes + (platform ? assumptions.platformLogBytes : 0),
-    logEventsPerRequest: measured.functionLogEvents + (platform ? assumptions.platformLogEvents : 0),
-    concurrentInstances: concurrentInstances(requestsPerSecond, billedMs, assumptions.minInstances),
-    instanceLogLineBytes: measured.metricsLineBytes,
-    instanceLogLinesPerHour: measured.metricsFlushSeconds > 0 ? 3600 / measured.metricsFlushSeconds : 0,
-    newConnectionsPerRequest: assumptions.newConnectionsPerRequest,
-    connectionSeconds: assumptions.connectionSeconds,
-    firehoseBufferSeconds: assumptions.firehoseBufferSeconds,
-    firehoseBufferBytes: assumptions.firehoseBufferBytes,
-    shardUtilisation: assumptions.shardUtilisation,
+/** Records per consumer invocation: the batch size, the payload limit or a batch window's worth. */
+export function recordsPerBatch(recordsPerShardPerSecond: number, w: Workload): number {
+  const byPayload = Math.floor(MAX_PAYLOAD_BYTES / ((w.recordBytes * 4) / 3 + RECORD_METADATA_BYTES));
+  const byWindow = recordsPerShardPerSecond * w.consumer.batchWindowSeconds;
+  return Math.max(1, Math.min(w.consumer.batchSize, byPayload, byWindow));
+}
+
+export function estimate(rate: number, setup: Setup, w: Workload) {
+  const gbSecond = PRICES.lambda.gbSecond[setup.arch];
+  const perRequest = PRICES.lambda.perMillionRequests / 1e6;
+  const requests = rate * SECONDS_PER_MONTH;
+  const preflights = setup.managedCors ? 0 : requests * w.preflightShare;
+  const ms = billedMs(w.collectorCpuMs, w.putRecordsWaitMs, setup.memoryMb);
+  const instances = Math.max(1, Math.ceil((rate * ms) / 1000));
+  const coldStarts = (instances * HOURS_PER_MONTH) / w.instanceHours;
+  const gbSeconds = (count: number, millis: number, memoryMb: number) => (count * millis * memoryMb) / 1024e3;
+
+  const provisioned = shardsFor(rate, w.recordBytes, w.shardUtilisation);
+  const shards = setup.streamMode === 'provisioned' ? provisioned : Math.max(ON_DEMAND_SHARDS, provisioned);
+  const batch = recordsPerBatch(rate / shards, w);
+  const consumerInvocations = requests / batch;
+  const consumerMs = billedMs(batch * w.consumer.cpuMsPerRecord, w.consumer.waitMs, w.consumer.memoryMb);
+
+  let stream: number;
+  if (setup.streamMode === 'on-demand') {
+    const p = PRICES.kinesisOnDemand;
+    const gb = (requests * units(w.recordBytes, p.roundingBytes) * p.roundingBytes) / GB;
+    stream = HOURS_PER_MONTH * p.perStreamHour + gb * (p.ingestPerGb + p.retrievalPerGb);
+  } else {
+    const p = PRICES.kinesisProvisioned;
+    const putUnits = requests * units(w.recordBytes, p.putUnitBytes);
+    stream = HOURS_PER_MONTH * shards * p.perShardHour + (putUnits / 1e6) * p.perMillionPutUnits;
+  }
+  // API Gateway meters the preflights it answers, in 512 KB increments of each request.
+  const apiRequests = requests * (1 + w.preflightShare) * units(w.requestBodyBytes, 512 * 1024);
+  const endpoint = setup.endpoint === 'http-api' ? tieredCost(apiRequests, PRICES.httpApiTiers) : 0;
+  const memory = setup.memoryMb;
+  const collectorGbSeconds = gbSeconds(requests, ms, memory) + gbSeconds(preflights, w.preflightMs, memory);
+  const initGbSeconds = gbSeconds(coldStarts, billedMs(w.coldStartCpuMs, 0, memory), memory);
+  const consumerGbSeconds = gbSeconds(consumerInvocations, consumerMs, w.consumer.memoryMb);
+  const puts = (consumerInvocations * w.consumer.objectsPerBatch) / 1000;
+  const storedGb = (requests * (w.archiveBytes + w.tableBytes)) / GB;
+  const logGb = (instances * 60 * HOURS_PER_MONTH * (w.metricsLineBytes + PRICES.logs.perEventBytes)) / GB;
+  const items = {
+    lambdaRequests: (requests + preflights) * perRequest,
+    lambdaDuration: collectorGbSeconds * gbSecond,
+    coldStarts: initGbSeconds * gbSecond,
+    endpoint,
+    stream,
+    consumer: consumerInvocations * perRequest + consumerGbSeconds * gbSecond,
+    s3: puts * PRICES.s3.perThousandPuts + storedGb * PRICES.s3.standardGbMonth,
+    logs: logGb * PRICES.logs.perGb,
   };
+  const total = Object.values(items).reduce((sum, value) => sum + value, 0);
+  const floor = requests * perRequest + stream;
+  return { rate, setup, items, total, floor, shards, billedMs: ms, instances, consumerInvocations };
+}
+
+export type Estimate = ReturnType<typeof estimate>;
+
+/** Every endpoint and stream mode at one memory size, architecture and CORS choice, cheapest first. */
+export function configurations(rate: number, base: Omit<Setup, 'endpoint' | 'streamMode'>, w: Workload) {
+  const modes = ['on-demand', 'provisioned'] as const;
+  const setups = (['function-url', 'http-api'] as const).flatMap((endpoint) =>
+    modes.map((streamMode) => ({ ...base, endpoint, streamMode })),
+  );
+  return setups.map((setup) => estimate(rate, setup, w)).sort((a, b) => a.total - b.total);
 }

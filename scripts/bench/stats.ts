@@ -1,23 +1,26 @@
-/** Median with min and max of repeated runs: what every figure of the benchmark reports. */
-export interface Summary {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly runs: number;
-}
+/** Median with min and max of repeated runs: how every figure of the benchmark is reported. */
+export type Summary = { readonly median: number; readonly min: number; readonly max: number };
 
 export function summarize(values: readonly number[]): Summary {
-  if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0 };
   const sorted = [...values].sort((a, b) => a - b);
+  const at = (index: number) => sorted[index] ?? Number.NaN;
   const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  return { median, min: sorted[0] as number, max: sorted.at(-1) as number, runs: sorted.length };
+  const median = sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
+  return { median, min: at(0), max: at(sorted.length - 1) };
 }
 
-/** Progress lines go to stderr: stdout may be captured while measuring log volume. */
-export function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
+/** `12.3 (11.0–14.2)` */
+export const range = (s: Summary, digits = 1) =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+export const count = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits });
+export const money = (value: number) =>
+  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Progress goes to stderr: stdout carries only the report. */
+export const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** This process's CPU time (user + system), ms: the clock of the micro-benchmarks. */
+const milliseconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
+export const cpuNow = () => milliseconds(process.cpuUsage());

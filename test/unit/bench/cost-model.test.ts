@@ -1,60 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import {
-  albLcus,
-  billedDurationMs,
-  type CostMeasurements,
-  concurrentInstances,
-  DEFAULT_ASSUMPTIONS,
-  estimateMonthlyCost,
-  GB,
-  platformLinesLogged,
-  provisionedShards,
-  roundedUnits,
-  SECONDS_PER_MONTH,
+  ASSUMED,
+  billedMs,
+  configurations,
+  estimate,
+  recordsPerBatch,
+  type Setup,
+  shardsFor,
   tieredCost,
   type Workload,
-  workloadFor,
 } from '../../../scripts/bench/cost-model';
-import { PRICES, type Prices } from '../../../scripts/bench/prices';
+import { GB, SECONDS_PER_MONTH } from '../../../scripts/bench/prices';
 
-/** A workload whose numbers make the expected dollars easy to work out by hand. */
+/** A workload whose figures make the expected dollars easy to work out by hand. */
 const workload = (overrides: Partial<Workload> = {}): Workload => ({
-  requestsPerSecond: 100,
+  ...ASSUMED,
   requestBodyBytes: 2048,
-  requestHeaderBytes: 600,
-  responseBytes: 250,
   recordBytes: 3000,
-  archivedBytesPerRecord: 300,
-  billedMsPerRequest: 10,
-  memoryMb: 512,
-  logBytesPerRequest: 600,
-  logEventsPerRequest: 4,
-  concurrentInstances: 1,
-  instanceLogLineBytes: 400,
-  instanceLogLinesPerHour: 0,
-  newConnectionsPerRequest: 1,
-  connectionSeconds: 5,
-  firehoseBufferSeconds: 300,
-  firehoseBufferBytes: 64 * 1024 * 1024,
-  shardUtilisation: 0.8,
+  collectorCpuMs: 0.1,
+  coldStartCpuMs: 100,
+  archiveBytes: 300,
+  tableBytes: 500,
+  consumer: { ...ASSUMED.consumer, cpuMsPerRecord: 0.2 },
   ...overrides,
 });
-
-const REQUESTS_AT_100 = 100 * SECONDS_PER_MONTH; // 262.8 million
+const setup = (overrides: Partial<Setup> = {}): Setup => ({
+  endpoint: 'function-url',
+  streamMode: 'provisioned',
+  memoryMb: 512,
+  arch: 'arm64',
+  managedCors: true,
+  ...overrides,
+});
+const REQUESTS_AT_100 = 100 * SECONDS_PER_MONTH; // 262.8 million a month
+const ARM = 0.0000133334;
 
 describe('cost model arithmetic', () => {
-  it('counts a 730-hour month', () => {
-    expect(SECONDS_PER_MONTH).toBe(2_628_000);
-  });
-
-  it('rounds every record up to whole units, at least one', () => {
-    expect(roundedUnits(1, 25 * 1024)).toBe(1);
-    expect(roundedUnits(25 * 1024, 25 * 1024)).toBe(1);
-    expect(roundedUnits(25 * 1024 + 1, 25 * 1024)).toBe(2);
-    expect(roundedUnits(3000, 1024)).toBe(3);
-    expect(roundedUnits(0, 5 * 1024)).toBe(1);
-  });
-
   it('prices volume tiers cumulatively', () => {
     const tiers = [
       { upTo: 10, price: 1 },
@@ -62,182 +43,121 @@ describe('cost model arithmetic', () => {
       { upTo: Number.POSITIVE_INFINITY, price: 0.1 },
     ];
     expect(tieredCost(5, tiers)).toBe(5);
-    expect(tieredCost(10, tiers)).toBe(10);
     expect(tieredCost(20, tiers)).toBe(15);
-    expect(tieredCost(130, tiers)).toBeCloseTo(10 + 10 + 10, 10);
+    expect(tieredCost(130, tiers)).toBeCloseTo(30, 10);
     expect(tieredCost(0, tiers)).toBe(0);
   });
 
-  it('scales measured CPU time to the memory size and bills whole milliseconds', () => {
-    // 512 MB gets 512/1769 of a vCPU: 0.1 ms of CPU takes 0.345 ms, plus the 10 ms wait → 11 ms.
-    expect(billedDurationMs(0.1, 10, 512, PRICES)).toBe(11);
-    // At or above a full vCPU there is no slow-down (the handler is single-threaded).
-    expect(billedDurationMs(0.5, 0, 1769, PRICES)).toBe(1);
-    expect(billedDurationMs(0.5, 0, 3538, PRICES)).toBe(1);
-    expect(billedDurationMs(0, 0, 512, PRICES)).toBe(1);
+  it('stretches CPU time below a full vCPU, not the wait, and bills whole milliseconds', () => {
+    // 512 MB has 512/1769 of a vCPU: 0.1 ms of CPU takes 0.35 ms, plus the 10 ms wait → 11 ms.
+    expect(billedMs(0.1, 10, 512)).toBe(11);
+    expect(billedMs(100, 0, 128)).toBe(1383);
+    expect(billedMs(0.5, 0, 1769)).toBe(1);
+    expect(billedMs(0.5, 0, 3538)).toBe(1);
   });
 
-  it('sizes a provisioned stream by its busiest dimension, with headroom', () => {
-    // 100 req/s of 3 KB: far below one shard.
-    expect(provisionedShards(100, 300_000, 0.8, PRICES)).toBe(1);
-    // 1,000 records/s at 80 % utilisation needs 2 shards by count…
-    expect(provisionedShards(1000, 100_000, 0.8, PRICES)).toBe(2);
-    // …and 3 MB/s needs 4 by bytes (3e6 / (1,048,576 × 0.8) = 3.58).
-    expect(provisionedShards(1000, 3_000_000, 0.8, PRICES)).toBe(4);
-    expect(provisionedShards(1000, 1_048_576, 1, PRICES)).toBe(1);
+  it('sizes a provisioned stream by its busier dimension, with headroom', () => {
+    expect(shardsFor(100, 3000, 0.8)).toBe(1);
+    expect(shardsFor(1000, 100, 0.8)).toBe(2); // 1,000 records/s at 80 % of 1,000 per shard
+    expect(shardsFor(1000, 3000, 0.8)).toBe(4); // 3 MB/s at 80 % of 1 MiB/s
   });
 
-  it('bills the busiest ALB dimension', () => {
-    // 100 new connections/s at 25 per LCU = 4 LCU; bytes: 100 × 2898 B × 3600 / GB / 0.4 = 2.43 LCU.
-    expect(albLcus(workload(), PRICES)).toBeCloseTo(4, 10);
-    const reused = albLcus(workload({ newConnectionsPerRequest: 0 }), PRICES);
-    expect(reused).toBeCloseTo((100 * 3600 * 2898) / GB / 0.4, 10);
+  it('fills a consumer batch up to the window, the batch size or the 6 MB payload, whichever comes first', () => {
+    expect(recordsPerBatch(10, workload())).toBe(600); // a 60 s window at 10 records/s
+    // 3,000 B of data arrive as 4,000 B of base64 plus 250 B of metadata: 6 MiB holds 1,480.
+    expect(recordsPerBatch(1000, workload())).toBe(1480);
+    const small = workload({ consumer: { ...workload().consumer, batchSize: 500 } });
+    expect(recordsPerBatch(1000, small)).toBe(500);
   });
 });
 
 describe('monthly cost of one configuration', () => {
-  it('prices Lambda requests and GB-seconds', () => {
-    const estimate = estimateMonthlyCost('function-url', 'on-demand', workload(), PRICES);
-    expect(estimate.items.lambdaRequests).toBeCloseTo((REQUESTS_AT_100 / 1e6) * 0.2, 6); // $52.56
-    // 262.8 M × 0.01 s × 0.5 GB × $0.0000133334
-    expect(estimate.items.lambdaDuration).toBeCloseTo(REQUESTS_AT_100 * 0.005 * 0.0000133334, 6);
-    expect(estimate.items.endpoint).toBe(0);
+  const at100 = estimate(100, setup(), workload());
+
+  it('bills every request to Lambda, and duration in GB-seconds at the arm64 price', () => {
+    expect(at100.items.lambdaRequests).toBeCloseTo(52.56, 6);
+    expect(at100.billedMs).toBe(11);
+    expect(at100.items.lambdaDuration).toBeCloseTo(REQUESTS_AT_100 * 0.011 * 0.5 * ARM, 6);
   });
 
-  it('prices HTTP API requests per million, in 512 KB increments', () => {
-    const estimate = estimateMonthlyCost('http-api', 'on-demand', workload(), PRICES);
-    expect(estimate.items.endpoint).toBeCloseTo(262.8, 6);
-    const big = estimateMonthlyCost(
-      'http-api',
-      'on-demand',
-      workload({ requestBodyBytes: 600 * 1024 }),
-      PRICES,
-    );
-    // Two increments each: 525.6 M metered requests, the part past 300 M at the lower tier.
-    expect(big.items.endpoint).toBeCloseTo(300 + (2 * 262.8 - 300) * 0.9, 6);
-    // Past 300 million requests a month the next tier applies: 1,000 req/s = 2,628 M requests.
-    const busy = estimateMonthlyCost('http-api', 'on-demand', workload({ requestsPerSecond: 1000 }), PRICES);
-    expect(busy.items.endpoint).toBeCloseTo(300 + 2328 * 0.9, 6);
+  it('bills one cold start per instance and lifetime, at the stretched cold-start CPU time', () => {
+    expect(at100.instances).toBe(2); // 100 requests/s × 11 ms
+    const coldStarts = (2 * 730) / 6;
+    expect(at100.items.coldStarts).toBeCloseTo(coldStarts * 0.346 * 0.5 * ARM, 10);
   });
 
-  it('prices an ALB by the hour plus LCU-hours', () => {
-    const estimate = estimateMonthlyCost('alb', 'on-demand', workload(), PRICES);
-    expect(estimate.items.endpoint).toBeCloseTo(730 * (0.0225 + 4 * 0.008), 6); // $39.79
+  it('prices a provisioned stream per shard-hour and 25 KB PUT unit', () => {
+    expect(at100.shards).toBe(1);
+    expect(at100.items.stream).toBeCloseTo(730 * 0.015 + 262.8 * 0.014, 6);
   });
 
-  it('prices on-demand Kinesis per stream-hour and per GB in and out, records rounded to 1 KB', () => {
-    const estimate = estimateMonthlyCost('function-url', 'on-demand', workload(), PRICES);
-    const gb = (REQUESTS_AT_100 * 3 * 1024) / GB; // 3,000 B bills as 3 KB
-    expect(estimate.items.kinesis).toBeCloseTo(730 * 0.04 + gb * 0.08 + gb * 0.04, 6);
-    expect(estimate.shards).toBeNull();
+  it('prices an on-demand stream per stream-hour and per GB in and out, records rounded up to 1 KB', () => {
+    const onDemand = estimate(100, setup({ streamMode: 'on-demand' }), workload());
+    const gb = (REQUESTS_AT_100 * 3 * 1024) / GB;
+    expect(onDemand.items.stream).toBeCloseTo(730 * 0.04 + gb * 0.12, 6);
+    expect(onDemand.shards).toBe(4); // an on-demand stream's starting capacity
   });
 
-  it('prices provisioned Kinesis per shard-hour and 25 KB PUT payload unit', () => {
-    const estimate = estimateMonthlyCost('function-url', 'provisioned', workload(), PRICES);
-    expect(estimate.shards).toBe(1);
-    expect(estimate.items.kinesis).toBeCloseTo(730 * 0.015 + (REQUESTS_AT_100 / 1e6) * 0.014, 6); // $14.63
-    // A 30 KB record takes two payload units.
-    const large = estimateMonthlyCost(
-      'function-url',
-      'provisioned',
-      workload({ recordBytes: 30 * 1024 }),
-      PRICES,
-    );
-    expect(large.shards).toBe(4); // 3 MB/s at 80 % of 1 MiB/s per shard
-    expect(large.items.kinesis).toBeCloseTo(730 * 4 * 0.015 + ((2 * REQUESTS_AT_100) / 1e6) * 0.014, 6);
+  it('runs the consumer once per batch, and writes its objects and a month of gzip data to S3', () => {
+    const invocations = REQUESTS_AT_100 / 1480;
+    expect(at100.consumerInvocations).toBeCloseTo(invocations, 6);
+    // 1,480 records × 0.2 ms stretched to 512 MB, plus 100 ms of waiting on S3: 1,123 ms.
+    const consumer = invocations * 0.2e-6 + invocations * 1.123 * 0.5 * ARM;
+    expect(at100.items.consumer).toBeCloseTo(consumer, 6);
+    const storage = ((REQUESTS_AT_100 * 800) / GB) * 0.023;
+    expect(at100.items.s3).toBeCloseTo(((invocations * 5) / 1000) * 0.005 + storage, 6);
   });
 
-  it('prices Firehose with every record rounded up to 5 KB', () => {
-    const estimate = estimateMonthlyCost('function-url', 'on-demand', workload(), PRICES);
-    expect(estimate.items.firehose).toBeCloseTo(((REQUESTS_AT_100 * 5 * 1024) / GB) * 0.029, 6); // $36.14
+  it('bills one metrics line per instance a minute to CloudWatch Logs', () => {
+    expect(at100.items.logs).toBeCloseTo(((2 * 60 * 730 * (700 + 26)) / GB) * 0.5, 10);
   });
 
-  it('prices a month of archive in S3 and one object per buffer flush', () => {
-    const estimate = estimateMonthlyCost('function-url', 'on-demand', workload(), PRICES);
-    const storage = ((REQUESTS_AT_100 * 300) / GB) * 0.023;
-    // 262.8 M × 3,000 B = 788 GB raw = 11,747 flushes by size, more than the 8,760 by time.
-    const objects = (REQUESTS_AT_100 * 3000) / (64 * 1024 * 1024);
-    expect(estimate.items.s3).toBeCloseTo(storage + (objects / 1000) * 0.005, 6);
+  it('adds the items up, and sets the floor at the Lambda requests plus the stream', () => {
+    const sum = Object.values(at100.items).reduce((total, value) => total + value, 0);
+    expect(at100.total).toBeCloseTo(sum, 10);
+    expect(at100.floor).toBeCloseTo(at100.items.lambdaRequests + at100.items.stream, 10);
   });
 
-  it('prices log ingestion with the per-event overhead, in volume tiers', () => {
-    const estimate = estimateMonthlyCost('function-url', 'on-demand', workload(), PRICES);
-    const gb = (REQUESTS_AT_100 * (600 + 4 * 26)) / GB;
-    expect(estimate.items.logs).toBeCloseTo(gb * 0.5, 6);
-    const cheap: Prices = {
-      ...PRICES,
-      cloudWatchLogs: {
-        ...PRICES.cloudWatchLogs,
-        ingestTiersPerGb: [{ upTo: Number.POSITIVE_INFINITY, price: 0 }],
-      },
-    };
-    expect(estimateMonthlyCost('function-url', 'on-demand', workload(), cheap).items.logs).toBe(0);
-  });
-
-  it('bills one periodic line per instance on top of the per-request lines', () => {
-    const quiet = workload({ logBytesPerRequest: 0, logEventsPerRequest: 0 });
-    expect(estimateMonthlyCost('function-url', 'on-demand', quiet, PRICES).items.logs).toBe(0);
-    // 3 instances × 60 lines an hour × 730 h × (400 B + 26 B overhead).
-    const periodic = workload({
-      logBytesPerRequest: 0,
-      logEventsPerRequest: 0,
-      concurrentInstances: 3,
-      instanceLogLinesPerHour: 60,
-    });
-    const gb = (3 * 60 * 730 * (400 + 26)) / GB;
-    expect(estimateMonthlyCost('function-url', 'on-demand', periodic, PRICES).items.logs).toBeCloseTo(
-      gb * 0.5,
-      10,
+  it('prices a function URL at nothing beyond the invocation, an HTTP API per request', () => {
+    expect(at100.items.endpoint).toBe(0);
+    expect(estimate(100, setup({ endpoint: 'http-api' }), workload()).items.endpoint).toBeCloseTo(262.8, 6);
+    const large = workload({ requestBodyBytes: 600 * 1024 }); // two 512 KB increments each
+    expect(estimate(100, setup({ endpoint: 'http-api' }), large).items.endpoint).toBeCloseTo(
+      300 + 225.6 * 0.9,
+      6,
     );
   });
 
-  it('adds the items up to the total', () => {
-    const estimate = estimateMonthlyCost('alb', 'provisioned', workload(), PRICES);
-    const sum = Object.values(estimate.items).reduce((total, value) => total + value, 0);
-    expect(estimate.total).toBeCloseTo(sum, 10);
-    expect(estimate.total).toBeGreaterThan(0);
+  it('charges 25 % more for duration on x86_64', () => {
+    const x86 = estimate(100, setup({ arch: 'x86_64' }), workload());
+    expect(x86.items.lambdaDuration / at100.items.lambdaDuration).toBeCloseTo(1.25, 4);
   });
 });
 
-describe('workload from measurements', () => {
-  const measured: CostMeasurements = {
-    handlerCpuUs: 100,
-    recordBytes: 3000,
-    archiveGzipRatio: 0.1,
-    functionLogBytes: 0,
-    functionLogEvents: 0,
-    metricsLineBytes: 400,
-    metricsFlushSeconds: 60,
-    memoryMb: 512,
-    systemLogLevel: 'WARN',
-  };
+describe('preflights', () => {
+  const web = workload({ preflightShare: 1 });
 
-  it("drops the platform lines at system log level WARN and keeps them at Lambda's default", () => {
-    expect(platformLinesLogged('WARN')).toBe(false);
-    expect(platformLinesLogged('ERROR')).toBe(false);
-    expect(platformLinesLogged('INFO')).toBe(true);
-    expect(platformLinesLogged(null)).toBe(true);
-    const quiet = workloadFor(100, measured, DEFAULT_ASSUMPTIONS, PRICES);
-    expect(quiet.logBytesPerRequest).toBe(0);
-    expect(quiet.logEventsPerRequest).toBe(0);
-    const chatty = workloadFor(100, { ...measured, systemLogLevel: null }, DEFAULT_ASSUMPTIONS, PRICES);
-    expect(chatty.logBytesPerRequest).toBe(DEFAULT_ASSUMPTIONS.platformLogBytes);
-    expect(chatty.logEventsPerRequest).toBe(DEFAULT_ASSUMPTIONS.platformLogEvents);
+  it('double the invocations when they reach the function', () => {
+    const invoked = estimate(100, setup({ managedCors: false }), web);
+    expect(invoked.items.lambdaRequests).toBeCloseTo(2 * 52.56, 6);
   });
 
-  it('counts instances as rate × billed duration, at least one, each writing a line a flush interval', () => {
-    expect(concurrentInstances(10, 11, 1)).toBe(1);
-    expect(concurrentInstances(100, 11, 1)).toBe(2);
-    expect(concurrentInstances(1000, 11, 1)).toBe(11);
-    const at1000 = workloadFor(1000, measured, DEFAULT_ASSUMPTIONS, PRICES);
-    expect(at1000.billedMsPerRequest).toBe(11);
-    expect(at1000.concurrentInstances).toBe(11);
-    expect(at1000.instanceLogLinesPerHour).toBe(60);
-    expect(at1000.instanceLogLineBytes).toBe(400);
-    // Flushing at every request (interval 0) is per-request volume, measured as such: no periodic line.
-    expect(
-      workloadFor(1000, { ...measured, metricsFlushSeconds: 0 }, DEFAULT_ASSUMPTIONS, PRICES)
-        .instanceLogLinesPerHour,
-    ).toBe(0);
+  it('cost the function nothing when the function URL answers them', () => {
+    expect(estimate(100, setup(), web).items.lambdaRequests).toBeCloseTo(52.56, 6);
+  });
+
+  it('are still metered by an HTTP API that answers them, past its first 300 million requests at the lower tier', () => {
+    const api = estimate(100, setup({ endpoint: 'http-api' }), web);
+    expect(api.items.lambdaRequests).toBeCloseTo(52.56, 6);
+    expect(api.items.endpoint).toBeCloseTo(300 + (525.6 - 300) * 0.9, 6);
+  });
+});
+
+describe('configurations', () => {
+  it('covers every endpoint and stream mode, cheapest first', () => {
+    const all = configurations(100, { memoryMb: 512, arch: 'arm64', managedCors: true }, workload());
+    expect(all).toHaveLength(4);
+    expect(all.map((e) => e.total)).toEqual([...all.map((e) => e.total)].sort((a, b) => a - b));
+    expect(all[0]?.setup).toMatchObject({ endpoint: 'function-url', streamMode: 'provisioned' });
   });
 });
