@@ -4,6 +4,7 @@ import { ConfigError } from '../settings/config-error';
 import type { AnySetting, Values } from '../settings/kinds';
 import { resolveSettings } from '../settings/resolve';
 import { applyRules, FUNCTION_RULES } from '../settings/rules';
+import { assertNoPublicSuffixWildcards } from './access/cors-wildcards';
 
 /**
  * The collector's whole configuration, read once at cold start from environment variables.
@@ -67,7 +68,20 @@ export function parseConfig(environment: Readonly<Record<string, string | undefi
   };
 }
 
+/**
+ * The configuration a collector starts with: `parseConfig`, plus the checks that need to load
+ * something first (the Public Suffix List for wildcard CORS origins). The function's cold start
+ * and `npm start` both use it.
+ */
+export async function startupConfig(
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<CollectorConfig> {
+  const config = parseConfig(environment);
+  await assertNoPublicSuffixWildcards(config.corsOrigins);
+  return config;
+}
+
 /** The configuration of this process, from `process.env`. */
-export function loadConfig(): CollectorConfig {
-  return parseConfig(process.env);
+export function loadConfig(): Promise<CollectorConfig> {
+  return startupConfig(process.env);
 }

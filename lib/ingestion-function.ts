@@ -13,6 +13,7 @@ import { STACK_SETTINGS } from '../settings/deployment-settings';
 import { functionEnvironment } from '../settings/lambda-environment';
 import type { FunctionSettings } from '../settings/table';
 import type { AppRegistry } from './app-registry';
+import { COLLECTOR_BUNDLING, sidePackageCommands } from './collector-bundling';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface IngestionFunctionProps {
@@ -103,17 +104,17 @@ export class IngestionFunction extends Construct {
       depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
+        target: COLLECTOR_BUNDLING.target,
+        mainFields: [...COLLECTOR_BUNDLING.mainFields],
+        minify: COLLECTOR_BUNDLING.minify,
         sourceMap: true,
-        // AWS SDK v3 pieces still call `require`; give the ESM bundle one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // Version-pinned bundle: the Kinesis and S3 clients of the request path are bundled. Only the
-        // Secrets Manager client, loaded once at cold start and only with a secret-signed auth setup,
-        // comes from the Lambda runtime's own SDK: every bundled byte is parsed at each cold start.
-        externalModules: ['@aws-sdk/client-secrets-manager'],
+        banner: COLLECTOR_BUNDLING.banner,
+        externalModules: [...COLLECTOR_BUNDLING.externalModules],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => sidePackageCommands(outputDir),
+        },
         forceDockerBundling: false,
       },
     });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { HandlerOptions, LambdaHttpHandler } from '../lambda/app';
-import { type CollectorConfig, parseConfig } from '../lambda/config';
+import { type CollectorConfig, parseConfig, startupConfig } from '../lambda/config';
 import { LocalAppRegistry } from './app-registry';
 import { type Archiver, startArchiver } from './archiver';
 import { createKinesisClient, createS3Client } from './aws-local-clients';
@@ -111,7 +111,7 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
 
   // Fail on a bad configuration before anything starts (placeholders stand in for emulator URLs).
   const placeholder = `http://${LOCAL_HOST}:1`;
-  const preliminary = parseConfig(
+  const preliminary = await startupConfig(
     buildCollectorEnv(env, {
       kinesis: embedKinesis ? placeholder : externalKinesis,
       s3: embedS3 ? placeholder : externalS3,

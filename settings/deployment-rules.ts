@@ -1,3 +1,5 @@
+import { getPublicSuffix } from 'tldts';
+import { publicSuffixWildcards } from '../lambda/access/cors-wildcards';
 import { ARCHIVE_SETTINGS as ARCHIVE } from './archive-settings';
 import { COLLECTOR_SETTINGS as COLLECTOR } from './collector-settings';
 import { ENDPOINT_SETTINGS as ENDPOINT } from './deployment-settings';
@@ -48,6 +50,14 @@ export function withEndpointDefaults(
   if (s.get(ENDPOINT.endpointType) !== 'alb' || s.isGiven(COLLECTOR.maxBodyBytes)) return collector;
   return { ...collector, maxBodyBytes: MIB };
 }
+
+/** A CORS wildcard directly under a public suffix (the function refuses it at start too). */
+const corsPublicSuffixes: Rule = {
+  check: (s) =>
+    publicSuffixWildcards(s.get(COLLECTOR.corsOrigins) ?? [], (host) =>
+      getPublicSuffix(host, { allowPrivateDomains: true }),
+    ).map((problem) => issue(COLLECTOR.corsOrigins, problem)),
+};
 
 function has(s: ResolvedSettings, setting: AnySetting): boolean {
   return s.get(setting) !== undefined;
@@ -153,4 +163,5 @@ export const DEPLOYMENT_RULES: readonly Rule[] = [
   albOidc,
   albOverTls,
   archiveLifecycle,
+  corsPublicSuffixes,
 ];

@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { getPublicSuffix } from 'tldts';
 import { ConfigError } from '../../settings/config-error';
 import type { CorsDecision, CorsPolicy, HttpRequest } from '../core/ports';
 
@@ -92,14 +91,12 @@ function parseOrigin(text: string, allowWildcard: boolean): ParseResult {
   if (labels[0] === '*' && allowWildcard) {
     wildcard = true;
     labels.shift();
-    // `*.com`, `*.co.uk` or `*.github.io` would admit every site registered under a public suffix
-    // (ICANN and private sections of the Public Suffix List alike); demand a domain below one.
-    const parent = labels.join('.');
-    if (labels.length < 2 || getPublicSuffix(parent, { allowPrivateDomains: true }) === parent) {
+    // `*.com` would admit every site of a top-level domain. (Deeper public suffixes such as
+    // `*.co.uk` or `*.github.io` are refused by cors-wildcards.ts, which needs the suffix list.)
+    if (labels.length < 2)
       return {
-        problem: `"*" must stand for a label below a registered domain; ${parent} is a public suffix`,
+        problem: `"*" must stand for a label below a registered domain; ${labels.join('.')} is a public suffix`,
       };
-    }
   }
   if (labels.some((label) => label.includes('*'))) {
     return { problem: '"*" may only stand alone as the leftmost label, as in https://*.example.com' };
@@ -108,10 +105,13 @@ function parseOrigin(text: string, allowWildcard: boolean): ParseResult {
   return { origin: { scheme, host: labels.join('.'), port }, wildcard };
 }
 
+// A copied URL often ends in "/"; that is still just an origin.
+function normalizeEntry(entry: string): string {
+  return entry.trim().replace(/(?<=[^/])\/$/, '');
+}
+
 function parsePattern(entry: string): OriginPattern {
-  // A copied URL often ends in "/"; that is still just an origin.
-  const text = entry.trim().replace(/(?<=[^/])\/$/, '');
-  const parsed = parseOrigin(text, true);
+  const parsed = parseOrigin(normalizeEntry(entry), true);
   if ('problem' in parsed) {
     throw new ConfigError(`${ENV_NAME}: "${entry}" is not a valid origin: ${parsed.problem}`);
   }
@@ -133,6 +133,17 @@ function grantedRequestHeaders(request: HttpRequest): string {
     .map((name) => name.trim().toLowerCase())
     .filter((name) => GRANTABLE_REQUEST_HEADERS.has(name));
   return [...new Set(['content-type', ...requested])].join(', ');
+}
+
+/**
+ * The host each well-formed wildcard pattern stands under (`example.com` for
+ * `https://*.example.com`). Malformed entries are skipped: `createCorsPolicy` reports them.
+ */
+export function wildcardParents(allowedOrigins: readonly string[]): Array<{ entry: string; parent: string }> {
+  return allowedOrigins.flatMap((entry) => {
+    const parsed = parseOrigin(normalizeEntry(entry), true);
+    return 'problem' in parsed || !parsed.wildcard ? [] : [{ entry, parent: parsed.origin.host }];
+  });
 }
 
 /**

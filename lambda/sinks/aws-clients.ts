@@ -32,11 +32,19 @@ export function createKinesisClient(config: CollectorConfig): KinesisClient {
 }
 
 /**
- * The S3 SDK and a client for the fallback bucket, imported only when first needed. (Through a
- * module of its own with named imports: a bundler keeps only what that module uses, where a
- * dynamic import of the SDK itself would keep all of it.)
+ * The S3 SDK and a client for the fallback bucket, imported when first needed. The deployed bundle
+ * leaves the S3 client out (lib/collector-bundling.ts): it comes from the Lambda runtime's SDK, so
+ * a cold start parses none of it.
  */
 export async function loadS3Sdk(config: CollectorConfig): Promise<S3Sdk> {
-  const { createS3Sdk } = await import('./s3-sdk');
-  return createS3Sdk(config, httpHandler(config));
+  const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    region: config.region,
+    endpoint: config.s3Endpoint,
+    forcePathStyle: config.s3Endpoint !== undefined,
+    // The fallback is the last line before a 503: give it one quick second try of its own.
+    maxAttempts: 2,
+    requestHandler: httpHandler(config),
+  });
+  return { client, PutObjectCommand };
 }

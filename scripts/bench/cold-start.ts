@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+import { COLLECTOR_BUNDLING, sidePackageFiles } from '../../lib/collector-bundling';
 import { lambdaEvent } from '../../test/support/lambda-events';
 import { progress, summarize } from './stats';
 import { BENCH_ENV } from './warm-cpu';
@@ -29,20 +30,35 @@ const EXTRAS: Record<string, string> = {
   '+ S3 client': "import { S3Client } from '@aws-sdk/client-s3'; globalThis.x = new S3Client({});",
   '+ jose': "import * as jose from 'jose'; globalThis.x = jose;",
   '+ Powertools': "import { Logger } from '@aws-lambda-powertools/logger'; globalThis.x = new Logger();",
-  '+ middy': "import middy from '@middy/core'; globalThis.x = middy(async () => 1);",
+  '+ SSM registry':
+    "import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm'; import { SSMClient } from '@aws-sdk/client-ssm'; globalThis.x = new SSMProvider({ awsSdkV3Client: new SSMClient({}) });",
+  '+ tldts': "import { getPublicSuffix } from 'tldts'; globalThis.x = getPublicSuffix;",
 };
 
-/** The `bundling` of lib/ingestion-function.ts, as its NodejsFunction hands it to esbuild. */
-const STACK = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true } as const;
-const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-const OPTIONS = { ...STACK, mainFields: ['module', 'main'], external: ['@aws-sdk/client-secrets-manager'] };
-const OUTPUT = { banner: { js: BANNER }, metafile: true, logLevel: 'silent', absWorkingDir: ROOT } as const;
+/** The collector's bundling (lib/collector-bundling.ts), as its NodejsFunction hands it to esbuild. */
+const { banner, externalModules, mainFields, ...STACK } = COLLECTOR_BUNDLING;
+const OPTIONS: BuildOptions = {
+  ...STACK,
+  bundle: true,
+  platform: 'node',
+  mainFields: [...mainFields],
+  external: [...externalModules],
+  banner: { js: banner },
+  logLevel: 'silent',
+  absWorkingDir: ROOT,
+};
 
-/** Builds `entry` (a file, or module source) as the stack does; returns its size and largest packages. */
-export async function bundle(entry: { file: string } | { source: string }, outfile: string) {
+/**
+ * Builds `entry` (a file, or module source) as the stack does, with the side packages beside it;
+ * returns its size and largest packages. `inline` bundles the stack's external modules too, as
+ * the extras must: each measures what one dependency costs when it is parsed at start.
+ */
+export async function bundle(entry: { file: string } | { source: string }, outfile: string, inline = false) {
   const from =
     'file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT } };
-  const result = await build({ ...from, ...OPTIONS, ...OUTPUT, outfile });
+  const external = inline ? [] : OPTIONS.external;
+  const result = await build({ ...from, ...OPTIONS, external, metafile: true, outfile });
+  await writeSidePackages(dirname(outfile));
   const packages = new Map<string, number>();
   for (const [path, info] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'our code';
@@ -50,6 +66,15 @@ export async function bundle(entry: { file: string } | { source: string }, outfi
   }
   const bytes = [...packages.values()].reduce((sum, size) => sum + size, 0);
   return { bytes, packages: [...packages].sort((a, b) => b[1] - a[1]).slice(0, 6) };
+}
+
+/** What the stack's `afterBundling` hook adds to the asset: the side packages in `node_modules/`. */
+async function writeSidePackages(dir: string): Promise<void> {
+  for (const file of sidePackageFiles()) {
+    const target = join(dir, file.to);
+    await mkdir(dirname(target), { recursive: true });
+    await ('from' in file ? copyFile(file.from, target) : writeFile(target, file.text));
+  }
 }
 
 /** Node 24 from the npm registry (`node-<platform>-<arch>` ships the binary), cached under $TMPDIR. */
@@ -119,7 +144,7 @@ export async function runColdStart(scratch: string, options: { readonly runs: nu
   const extras = [];
   for (const [name, source] of Object.entries(EXTRAS)) {
     const path = join(scratch, `extra-${extras.length}.mjs`);
-    await bundle({ source: `${FLOOR}\n${source}` }, path);
+    await bundle({ source: `${FLOOR}\n${source}` }, path, true);
     const { added } = await compare(nodes.at(-1)?.[1] ?? '', path, floorPath, options.runs);
     extras.push({ name, added });
   }

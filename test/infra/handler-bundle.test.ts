@@ -1,21 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTOR_BUNDLING } from '../../lib/collector-bundling';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { kinesisStreamEvent } from '../support/kinesis-events';
+import { lambdaEvent } from '../support/lambda-events';
 import { sinkRecordBytes } from '../support/sink-records';
-import { readObjects } from '../support/stream-reader';
+import { readObjects, readStream } from '../support/stream-reader';
 import { CONFIGURATIONS, synthesize } from './support';
 
 const run = promisify(execFile);
@@ -60,43 +56,6 @@ function stringVariables(fn: FunctionResource, overrides: Record<string, string>
   );
 }
 
-/** The function URL event (payload 2.0) of an SDK-style POST. */
-function functionUrlEvent(body: string) {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/collect',
-    rawQueryString: 'appId=shop_web&platform=Web&event_bundle_sequence_id=1',
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'bundle-test/1.0',
-      host: 'x.lambda-url.us-east-1.on.aws',
-    },
-    queryStringParameters: { appId: 'shop_web', platform: 'Web', event_bundle_sequence_id: '1' },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'bundletest',
-      domainName: 'x.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'x',
-      http: {
-        method: 'POST',
-        path: '/collect',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.7',
-        userAgent: 'bundle-test/1.0',
-      },
-      requestId: '5f0c8a9e-1111-2222-3333-444455556666',
-      routeKey: '$default',
-      stage: '$default',
-      time: '28/Nov/2026:12:00:00 +0000',
-      timeEpoch: now,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
-
 // Runs in a plain `node` process: imports the bundle and calls its handler once.
 const RUNNER = `
 const [bundle, eventJson] = process.argv.slice(1);
@@ -121,8 +80,31 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
 process.exit(0);
 `;
 
+/**
+ * The asset directory as Lambda would run it: a copy, with the runtime's AWS SDK played by this
+ * project's (`/var/runtime/node_modules` is on Lambda's ES-module search path; here a link).
+ */
+function asLambdaTask(assetDir: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'clickstream-task-'));
+  cpSync(assetDir, dir, { recursive: true });
+  symlinkSync(join(process.cwd(), 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The module specifiers the bundle leaves to Node: static imports, and `import()` calls. */
+function unbundledImports(code: string): { static: string[]; dynamic: string[] } {
+  const of = (pattern: RegExp) => [...new Set([...code.matchAll(pattern)].map((match) => match[1] ?? ''))];
+  return {
+    static: of(/(?:^|[;}\s])import\s*(?:[\w{}*,\s]+from\s*)?["']([^"'./][^"']*)["']/g).filter(
+      (name) => !name.startsWith('node:'),
+    ),
+    dynamic: of(/import\(\s*["']([^"'./][^"']*)["']\s*\)/g).filter((name) => !name.startsWith('node:')),
+  };
+}
+
 describe('the handler bundle that synth produces', () => {
   let emulators: Emulators;
+  let task: { dir: string; remove: () => void };
   let bundle: string;
   let environment: Record<string, string>;
   let consumerBundle: string;
@@ -133,7 +115,8 @@ describe('the handler bundle that synth produces', () => {
     const assembly = app.synth();
     const collector = functionOf(template, 'IngestionFunction');
     const consumer = functionOf(template, 'ArchiveConsumerFunction');
-    bundle = join(functionAssetDirectory(assembly.directory, stack.artifactId, collector), 'index.mjs');
+    task = asLambdaTask(functionAssetDirectory(assembly.directory, stack.artifactId, collector));
+    bundle = join(task.dir, 'index.mjs');
     consumerBundle = join(
       functionAssetDirectory(assembly.directory, stack.artifactId, consumer),
       'index.mjs',
@@ -149,95 +132,119 @@ describe('the handler bundle that synth produces', () => {
 
   afterAll(async () => {
     await emulators?.stop();
+    task?.remove();
   });
 
-  it('is an ESM bundle with the AWS SDK inside (nothing left to resolve from node_modules)', () => {
+  /** Runs the collector bundle once in a plain Node process; its result, and what it printed. */
+  async function invokeCollector(event: unknown, overrides: Record<string, string> = {}) {
+    const args = ['--input-type=module', '-e', RUNNER, pathToFileURL(bundle).href, JSON.stringify(event)];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      ...environment,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
+      AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
+      NODE_OPTIONS: '',
+      ...overrides,
+    };
+    const { stdout, stderr } = await run(process.execPath, args, { timeout: 30_000, cwd: '/', env }).catch(
+      (error: { stdout?: string; stderr?: string }) => ({
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }),
+    );
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    const result: { statusCode: number } | undefined = line
+      ? JSON.parse(line.slice('RESULT '.length))
+      : undefined;
+    return { result, output: `${stdout}${stderr}` };
+  }
+
+  const collectEvent = (
+    events: unknown[],
+    query = 'appId=shop_web&platform=Web&event_bundle_sequence_id=1',
+  ) =>
+    lambdaEvent('function-url', {
+      query,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'bundle-test/1.0' },
+      body: JSON.stringify(events),
+      sourceIp: '203.0.113.7',
+    });
+  const oneEvent = (id: string) => [
+    { event_type: 'button_click', event_id: id, timestamp: Date.now(), app_id: 'shop_web' },
+  ];
+
+  it('is an ESM bundle that leaves to Node only the modules it loads on first use', () => {
     const code = readFileSync(bundle, 'utf8');
-    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).toContain('createRequire');
     expect(existsSync(`${bundle}.map`)).toBe(true);
+    const imports = unbundledImports(code);
+    expect(imports.static).toEqual([]);
+    expect(imports.dynamic.sort()).toEqual([...COLLECTOR_BUNDLING.externalModules].sort());
+  });
+
+  it('carries tldts beside the bundle, as an ES module with its licence', () => {
+    const dir = join(dirname(bundle), 'node_modules', 'tldts');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({
+      name: 'tldts',
+      type: 'module',
+    });
+    expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/MIT/);
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/export\s*\{/);
   });
 
   it('accepts a function-URL event in a plain Node process and writes the record to Kinesis', async () => {
-    const events = [
+    const events = oneEvent('e7d9b2a4-0000-4000-8000-000000000001');
+    const { result, output } = await invokeCollector(collectEvent(events));
+    expect(result?.statusCode, output).toBe(200);
+    const records = await readStream(emulators.kinesisEndpoint, STREAM);
+    expect(records).toHaveLength(1);
+    const record = records[0] ?? {};
+    expect(record).toMatchObject({
+      appId: 'shop_web',
+      platform: 'Web',
+      method: 'POST',
+      path: '/collect',
+      ua: 'bundle-test/1.0',
+      source_type: 'http_server',
+    });
+    expect(JSON.parse(String(record.data))).toEqual(events);
+    expect(typeof record.ingest_time).toBe('number');
+    expect(record.rid).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('loads the S3 client of the runtime on first use: with Kinesis unreachable the request lands in the fallback', async () => {
+    const { result, output } = await invokeCollector(
+      collectEvent(oneEvent('e7d9b2a4-0000-4000-8000-000000000002')),
       {
-        event_type: 'button_click',
-        event_id: 'e7d9b2a4-0000-4000-8000-000000000001',
-        timestamp: Date.now(),
-        app_id: 'shop_web',
-      },
-    ];
-    const body = JSON.stringify(events);
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        RUNNER,
-        pathToFileURL(bundle).href,
-        JSON.stringify(functionUrlEvent(body)),
-      ],
-      {
-        timeout: 30_000,
-        cwd: '/',
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...environment,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'S3RVER',
-          AWS_SECRET_ACCESS_KEY: 'S3RVER',
-          AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
-          AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-          NODE_OPTIONS: '',
-        },
+        AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:9',
       },
     );
-    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
-    expect(line, stdout).toBeDefined();
-    const result = JSON.parse((line as string).slice('RESULT '.length)) as {
-      statusCode: number;
-      headers?: Record<string, string>;
-    };
-    expect(result.statusCode).toBe(200);
+    expect(result?.statusCode, output).toBe(200);
+    const fallback = await readObjects(emulators.s3Endpoint, BUCKET, 'fallback/');
+    expect(fallback.map((object) => object.text).join('')).toContain('e7d9b2a4-0000-4000-8000-000000000002');
+  });
 
-    const kinesis = new KinesisClient({
-      region: 'us-east-1',
-      endpoint: emulators.kinesisEndpoint,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 }),
+  it('loads the Public Suffix List from beside the bundle: a wildcard under github.io stops the start', async () => {
+    const { result, output } = await invokeCollector(collectEvent(oneEvent('e3')), {
+      CLICKSTREAM_CORS_ORIGINS: 'https://*.github.io',
     });
-    try {
-      const shards = await kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
-      const records: Record<string, unknown>[] = [];
-      for (const shard of shards.Shards ?? []) {
-        const { ShardIterator } = await kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: STREAM,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        );
-        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-        for (const record of page.Records ?? []) {
-          records.push(JSON.parse(Buffer.from(record.Data ?? new Uint8Array()).toString('utf8')));
-        }
-      }
-      expect(records).toHaveLength(1);
-      const record = records[0] as Record<string, unknown>;
-      expect(record).toMatchObject({
-        appId: 'shop_web',
-        platform: 'Web',
-        method: 'POST',
-        path: '/collect',
-        ua: 'bundle-test/1.0',
-        source_type: 'http_server',
-      });
-      expect(JSON.parse(String(record.data))).toEqual(events);
-      expect(typeof record.ingest_time).toBe('number');
-      expect(record.rid).toMatch(/^[0-9a-f]{32}$/);
-    } finally {
-      kinesis.destroy();
-    }
+    expect(result).toBeUndefined();
+    expect(output).toMatch(
+      /CLICKSTREAM_CORS_ORIGINS: "https:\/\/\*\.github\.io".*github\.io is a public suffix/,
+    );
+  });
+
+  it('starts with a wildcard below a registered domain', async () => {
+    const { result, output } = await invokeCollector(
+      lambdaEvent('function-url', { method: 'GET', path: '/health' }),
+      {
+        CLICKSTREAM_CORS_ORIGINS: 'https://*.example.com',
+      },
+    );
+    expect(result?.statusCode, output).toBe(200);
   });
 
   it('runs the archive consumer bundle in a plain Node process: a Kinesis batch becomes the raw archive and the tables', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../lambda/config';
+import { ConfigError, parseConfig, startupConfig } from '../../lambda/config';
 import { TEST_ENV } from '../support/events';
 
 describe('parseConfig', () => {
@@ -104,8 +104,8 @@ describe('parseConfig: token authentication', () => {
 describe('parseConfig: CORS origins', () => {
   it.each(['https://*.co.uk', 'https://*.github.io'])(
     'refuses the wildcard %s at start, naming CLICKSTREAM_CORS_ORIGINS',
-    (origin) => {
-      expect(() => parseConfig({ ...TEST_ENV, CLICKSTREAM_CORS_ORIGINS: origin })).toThrow(
+    async (origin) => {
+      await expect(startupConfig({ ...TEST_ENV, CLICKSTREAM_CORS_ORIGINS: origin })).rejects.toThrow(
         /CLICKSTREAM_CORS_ORIGINS: .*public suffix/,
       );
     },

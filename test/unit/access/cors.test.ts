@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCorsPolicy } from '../../../lambda/access/cors';
+import { assertNoPublicSuffixWildcards, publicSuffixWildcards } from '../../../lambda/access/cors-wildcards';
 import { httpRequest } from './fixtures';
 
 const ALLOWED = ['https://shop.example.org', 'https://*.example.com', 'http://localhost:3000'];
@@ -222,16 +223,28 @@ describe('CORS configuration', () => {
     ['a private-section public suffix', 'https://*.github.io'],
     ['a cloud public suffix', 'https://*.s3.amazonaws.com'],
     ['a wildcard public suffix rule (*.ck)', 'https://*.foo.ck'],
-  ])('rejects a wildcard directly under %s (%s): any site registered there would match', (_what, entry) => {
-    expect(() => createCorsPolicy([entry])).toThrow(/CLICKSTREAM_CORS_ORIGINS: .*public suffix/);
-  });
+  ])(
+    'rejects a wildcard directly under %s (%s): any site registered there would match',
+    async (_what, entry) => {
+      await expect(assertNoPublicSuffixWildcards([entry])).rejects.toThrow(
+        /CLICKSTREAM_CORS_ORIGINS: .*public suffix/,
+      );
+    },
+  );
 
   it.each(['https://*.example.co.uk', 'https://*.my-site.github.io', 'https://*.example.com'])(
     'accepts a wildcard below a registered domain (%s)',
-    (entry) => {
+    async (entry) => {
       expect(() => createCorsPolicy([entry])).not.toThrow();
+      await expect(assertNoPublicSuffixWildcards([entry])).resolves.toBeUndefined();
     },
   );
+
+  it('needs no suffix list when no origin is a wildcard', async () => {
+    const publicSuffixOf = vi.fn(() => null);
+    expect(publicSuffixWildcards(['https://shop.example.com'], publicSuffixOf)).toEqual([]);
+    expect(publicSuffixOf).not.toHaveBeenCalled();
+  });
 
   it('rejects a negative max-age', () => {
     expect(() => createCorsPolicy([], { maxAgeSeconds: -1 })).toThrow();

@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * How the collector function is bundled, in one place: the stack's `NodejsFunction`
+ * (lib/ingestion-function.ts) and the cold-start benchmark (scripts/bench/cold-start.ts) build the
+ * same file from it.
+ *
+ * Every bundled byte is parsed at each cold start, so the modules a request rarely needs are left
+ * out of the bundle and loaded on first use:
+ * - the S3 client (it serves only the fallback and the quarantine) and the Secrets Manager client
+ *   (only with a secret-signed auth setup) come from the AWS SDK of the Lambda runtime;
+ * - the Public Suffix List of `tldts` (only with a wildcard CORS origin) ships beside the bundle,
+ *   in the asset's own `node_modules` (see `SIDE_PACKAGES`).
+ * Nothing in the function may import them statically: a bundler hoists every import of an external
+ * module to the top of the bundle, where it would load at start.
+ */
+export const COLLECTOR_BUNDLING = {
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** AWS SDK v3 pieces still call `require`; give the ESM bundle one. */
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  /** The runtime's SDK clients, and the side packages, imported with `await import()` where needed. */
+  externalModules: ['@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', 'tldts'],
+} as const;
+
+/** A file to copy from an installed package into the asset, or to write there. */
+export type SideFile =
+  | { readonly to: string; readonly from: string }
+  | { readonly to: string; readonly text: string };
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The external packages the function carries in `node_modules/` beside `index.mjs`, each as the
+ * files that make it up: `tldts` publishes a self-contained, minified ES module build, copied
+ * with its licence and a package.json pointing at it (version from the lock file's install).
+ */
+export function sidePackageFiles(): SideFile[] {
+  const root = dirname(requireHere.resolve('tldts/package.json'));
+  const { version, license } = requireHere('tldts/package.json') as { version: string; license: string };
+  const manifest = { name: 'tldts', version, license, type: 'module', exports: './index.mjs' };
+  return [
+    { from: join(root, 'dist', 'index.esm.min.js'), to: 'node_modules/tldts/index.mjs' },
+    { from: join(root, 'LICENSE'), to: 'node_modules/tldts/LICENSE' },
+    { text: JSON.stringify(manifest), to: 'node_modules/tldts/package.json' },
+  ];
+}
+
+/** `sidePackageFiles` as the shell commands of a CDK `afterBundling` hook writing into `outputDir`. */
+export function sidePackageCommands(outputDir: string): string[] {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  return sidePackageFiles().map((file) => {
+    const target = join(outputDir, file.to);
+    const write =
+      'from' in file
+        ? `cp ${quote(file.from)} ${quote(target)}`
+        : `printf %s ${quote(file.text)} > ${quote(target)}`;
+    return `mkdir -p ${quote(dirname(target))} && ${write}`;
+  });
+}
