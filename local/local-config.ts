@@ -157,6 +157,16 @@ export function processEnvironment(): Environment {
   return process.env;
 }
 
+/**
+ * For the local tools that run no collector (`npm run tail`, `replay`, `soak`): presets the AWS
+ * SDK's Node-version notice off, unless the environment says otherwise, before any SDK client
+ * is built (the SDK checks when a client is constructed).
+ */
+export function quietSdkNodeVersionNotice(): void {
+  const setting = LIBRARY_SETTINGS.sdkNodeVersionNotice;
+  if (process.env[setting.env] === undefined) process.env[setting.env] = setting.localDefault;
+}
+
 /** Applies a `planProcessEnv` result to this process. */
 export function applyProcessEnv(plan: ProcessEnvPlan): void {
   for (const name of plan.unset) delete process.env[name];
