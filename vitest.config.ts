@@ -14,9 +14,13 @@ export const TEST_PROCESS_ENV = {
 };
 
 // `npm test` runs every project below; the browser suite has its own config (vitest.browser.config.ts).
+/** Each run writes its temporary files into a folder of its own, removed at the end. */
+export const TEST_GLOBAL_SETUP = ['test/support/temp-root.ts'];
+
 export default defineConfig({
   test: {
     env: TEST_PROCESS_ENV,
+    globalSetup: TEST_GLOBAL_SETUP,
     projects: [
       {
         test: {

@@ -102,6 +102,8 @@ export class IngestionFunction extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // esbuild's warnings and errors, without its size summary at every synth.
+        logLevel: nodejs.LogLevel.WARNING,
         // AWS SDK v3 pieces still call `require`; give the ESM bundle one.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

@@ -89,7 +89,7 @@ describe('the handler bundle that synth produces', () => {
   let environment: Record<string, string>;
 
   beforeAll(async () => {
-    const { app, stack, template } = synthesize(CONFIGURATIONS.functionUrl);
+    const { app, stack, template } = synthesize(CONFIGURATIONS.functionUrl, { bundle: true });
     const assembly = app.synth();
     bundle = join(functionAssetDirectory(assembly.directory, stack.artifactId), 'index.mjs');
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
