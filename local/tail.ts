@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   let reader = new ShardReader(client, settings.streamName, startingPosition(options, settings.emulator));
   const view = new TailView(
     options.last,
-    settings.emulator || options.last === 'all' ? 'on the stream' : `of the last ${LOOKBACK_MS / 60_000} minutes`,
+    settings.emulator || options.last === 'all'
+      ? 'on the stream'
+      : `of the last ${LOOKBACK_MS / 60_000} minutes`,
   );
   let stopping = false;
   process.on('SIGINT', () => {
