@@ -158,9 +158,10 @@ export function processEnvironment(): Environment {
 }
 
 /**
- * For the local tools that run no collector (`npm run tail`, `replay`, `soak`): presets the AWS
- * SDK's Node-version notice off, unless the environment says otherwise, before any SDK client
- * is built (the SDK checks when a client is constructed).
+ * For the local tools besides `npm start` (`npm run tail`, `replay`, `soak`, `apps`), which build
+ * SDK clients before or without a collector: presets the AWS SDK's Node-version notice off,
+ * unless the environment says otherwise. Call it before the first client is built: the SDK
+ * checks when a client is constructed.
  */
 export function quietSdkNodeVersionNotice(): void {
   const setting = LIBRARY_SETTINGS.sdkNodeVersionNotice;
