@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 export const DEFAULT_LAST = 10;
 
 export const USAGE =
-  'usage: npm run tail [-- --last N | --from-start] [--json]\n' +
+  'usage: npm run tail [-- [--last N | --from-start] [--json]]\n' +
   `  --last N      first show the N newest records already on the stream (default ${DEFAULT_LAST}; 0: only new ones)\n` +
   '  --from-start  first show every record still on the stream, oldest first\n' +
   '  --json        print whole records, one JSON object per line';
