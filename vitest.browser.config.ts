@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { TEST_PROCESS_ENV } from './vitest.config';
+import { TEST_GLOBAL_SETUP, TEST_PROCESS_ENV } from './vitest.config.ts';
 
 // `npm run test:browser`: the real web SDK in Chromium, Firefox and WebKit against the local
 // collector. Kept out of `npm test` because it needs the browsers (scripts/ensure-browsers.sh
@@ -7,6 +7,7 @@ import { TEST_PROCESS_ENV } from './vitest.config';
 export default defineConfig({
   test: {
     env: TEST_PROCESS_ENV,
+    globalSetup: TEST_GLOBAL_SETUP,
     projects: [
       {
         test: {

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/telemetry';
 import { ARCHIVE_SETTINGS } from '../settings/archive-settings';
 import { COLLECTOR_SETTINGS } from '../settings/collector-settings';
+import { functionBundling } from './function-bundling';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface ArchiveConsumerProps {
@@ -134,18 +135,7 @@ export class ArchiveConsumer extends Construct {
       description: 'Clickstream archive consumer: writes the raw archive and the event tables to S3',
       projectRoot: fileURLToPath(new URL('..', import.meta.url)),
       depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // Everything bundled, the S3 client included: the versions tested are the versions deployed.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: functionBundling('archive-consumer'),
     });
 
     this.eventSource = new sources.KinesisEventSource(props.stream, {

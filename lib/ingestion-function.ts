@@ -13,7 +13,7 @@ import { STACK_SETTINGS } from '../settings/deployment-settings';
 import { functionEnvironment } from '../settings/lambda-environment';
 import type { FunctionSettings } from '../settings/table';
 import type { AppRegistry } from './app-registry';
-import { COLLECTOR_BUNDLING, sidePackageCommands } from './collector-bundling';
+import { functionBundling } from './function-bundling';
 import { acknowledgeAll, nagArnRef } from './nag';
 
 export interface IngestionFunctionProps {
@@ -102,21 +102,7 @@ export class IngestionFunction extends Construct {
       description: 'Clickstream collector: validates requests and writes records to Kinesis',
       projectRoot: fileURLToPath(new URL('..', import.meta.url)),
       depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: COLLECTOR_BUNDLING.target,
-        mainFields: [...COLLECTOR_BUNDLING.mainFields],
-        minify: COLLECTOR_BUNDLING.minify,
-        sourceMap: true,
-        banner: COLLECTOR_BUNDLING.banner,
-        externalModules: [...COLLECTOR_BUNDLING.externalModules],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => sidePackageCommands(outputDir),
-        },
-        forceDockerBundling: false,
-      },
+      bundling: functionBundling('collector'),
     });
 
     // PutRecords, plus DescribeStreamSummary for `GET /health?deep=1`; the function never reads the stream.

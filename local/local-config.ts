@@ -168,6 +168,17 @@ export function processEnvironment(): Environment {
   return process.env;
 }
 
+/**
+ * For the local tools besides `npm start` (`npm run tail`, `replay`, `soak`, `apps`), which build
+ * SDK clients before or without a collector: presets the AWS SDK's Node-version notice off,
+ * unless the environment says otherwise. Call it before the first client is built: the SDK
+ * checks when a client is constructed.
+ */
+export function quietSdkNodeVersionNotice(): void {
+  const setting = LIBRARY_SETTINGS.sdkNodeVersionNotice;
+  if (process.env[setting.env] === undefined) process.env[setting.env] = setting.localDefault;
+}
+
 /** Applies a `planProcessEnv` result to this process. */
 export function applyProcessEnv(plan: ProcessEnvPlan): void {
   for (const name of plan.unset) delete process.env[name];

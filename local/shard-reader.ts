@@ -22,7 +22,15 @@ export interface StreamRecord {
   readonly arrivedAt: Date;
 }
 
-export type StartingPosition = 'LATEST' | 'TRIM_HORIZON';
+/** Where a shard without a position starts: its newest end, its oldest record, or a point in time. */
+export type StartingPosition = 'LATEST' | 'TRIM_HORIZON' | { readonly atTimestamp: Date };
+
+const GET_RECORDS_LIMIT = 10_000;
+/**
+ * kinesalite never answers an AT_TIMESTAMP request for a shard with no record that recent; such a
+ * shard has nothing to show from that time anyway, so after this long it starts at its newest end.
+ */
+const AT_TIMESTAMP_WAIT_MS = 3_000;
 
 interface ShardCursor {
   iterator: string | undefined;
@@ -34,6 +42,11 @@ export interface ReadResult {
   readonly records: StreamRecord[];
   /** True when a shard reported more records waiting: read again without sleeping. */
   readonly behind: boolean;
+  /**
+   * True when every shard has been read up to its newest record: each one answered this round as
+   * not behind (MillisBehindLatest 0) with less than a full page, and no new shard is left unread.
+   */
+  readonly caughtUp: boolean;
 }
 
 export class ShardReader {
@@ -67,6 +80,7 @@ export class ShardReader {
     await this.open();
     const records: StreamRecord[] = [];
     let behind = false;
+    let caughtUp = true;
     let shardClosed = false;
     for (const [shardId, cursor] of this.#cursors) {
       if (cursor.closed) continue;
@@ -90,7 +104,11 @@ export class ShardReader {
         });
         cursor.lastSequenceNumber = record.SequenceNumber;
       }
-      if ((response.MillisBehindLatest ?? 0) > 0 && (response.Records?.length ?? 0) > 0) behind = true;
+      const millisBehind = response.MillisBehindLatest ?? 0;
+      const returned = response.Records?.length ?? 0;
+      if (millisBehind > 0 && returned > 0) behind = true;
+      // kinesalite always reports 0 behind; a full page says there may be more.
+      if (millisBehind > 0 || returned >= GET_RECORDS_LIMIT) caughtUp = false;
       cursor.iterator = response.NextShardIterator;
       if (cursor.iterator === undefined) {
         cursor.closed = true;
@@ -98,8 +116,11 @@ export class ShardReader {
       }
     }
     // Children of a closed shard hold its later records; they are read from their very start.
-    if (shardClosed) await this.#discoverShards('TRIM_HORIZON');
-    return { records, behind };
+    if (shardClosed) {
+      await this.#discoverShards('TRIM_HORIZON');
+      caughtUp = false;
+    }
+    return { records, behind, caughtUp };
   }
 
   /** Forgets all positions; the next `read` starts over (after the stream was recreated, say). */
@@ -110,20 +131,44 @@ export class ShardReader {
   }
 
   async #getRecords(iterator: string | undefined): Promise<GetRecordsCommandOutput> {
-    return this.#client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+    return this.#client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_LIMIT }));
   }
 
   async #iterator(shardId: string, cursor: ShardCursor): Promise<string | undefined> {
     const resume = cursor.lastSequenceNumber;
-    const type: ShardIteratorType =
-      resume === undefined ? this.#initialType(shardId) : 'AFTER_SEQUENCE_NUMBER';
+    if (resume !== undefined) {
+      return this.#shardIterator(shardId, {
+        ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+        StartingSequenceNumber: resume,
+      });
+    }
+    const start = this.#initialType(shardId);
+    if (typeof start === 'string') return this.#shardIterator(shardId, { ShardIteratorType: start });
+    try {
+      return await this.#shardIterator(
+        shardId,
+        { ShardIteratorType: 'AT_TIMESTAMP', Timestamp: start.atTimestamp },
+        AbortSignal.timeout(AT_TIMESTAMP_WAIT_MS),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')))
+        throw error;
+      return this.#shardIterator(shardId, { ShardIteratorType: 'LATEST' });
+    }
+  }
+
+  async #shardIterator(
+    shardId: string,
+    position: {
+      readonly ShardIteratorType: ShardIteratorType;
+      readonly StartingSequenceNumber?: string;
+      readonly Timestamp?: Date;
+    },
+    abortSignal?: AbortSignal,
+  ): Promise<string | undefined> {
     const response = await this.#client.send(
-      new GetShardIteratorCommand({
-        StreamName: this.#streamName,
-        ShardId: shardId,
-        ShardIteratorType: type,
-        ...(resume === undefined ? {} : { StartingSequenceNumber: resume }),
-      }),
+      new GetShardIteratorCommand({ StreamName: this.#streamName, ShardId: shardId, ...position }),
+      abortSignal === undefined ? {} : { abortSignal },
     );
     return response.ShardIterator;
   }

@@ -1,17 +1,26 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from './aws-local-clients';
-import { parseTailSettings, processEnvironment } from './local-config';
+import { parseTailSettings, processEnvironment, quietSdkNodeVersionNotice } from './local-config';
 import { formatRecordLine, summarizeRecord } from './record-summary';
-import { ShardReader } from './shard-reader';
+import { ShardReader, type StartingPosition, type StreamRecord } from './shard-reader';
+import { parseTailArgs, type TailOptions, USAGE } from './tail-options';
+import { TailView } from './tail-view';
 
 /**
- * `npm run tail`: prints each record as it arrives on the local stream (that of a running
- * `npm start`, or the one AWS_ENDPOINT_URL_KINESIS / CLICKSTREAM_STREAM_NAME name).
- * `--json` prints whole records, one per line; `--from-start` begins at the oldest record.
+ * `npm run tail`: shows the newest records already on the local stream (that of a running
+ * `npm start`, or the one AWS_ENDPOINT_URL_KINESIS / CLICKSTREAM_STREAM_NAME name), then prints
+ * each new record as it arrives. Options: see USAGE in ./tail-options.ts. Records go to stdout,
+ * one line each; notes about the stream go to stderr, so `--json` output can be piped.
  */
 
-const USAGE = 'usage: npm run tail [-- --json] [-- --from-start]';
 const POLL_MS = 1_000;
+const BACKLOG_POLL_MS = 200;
+/**
+ * How far back `--last` looks on a stream other than the embedded one: reading a busy stream of
+ * AWS from its oldest record could take hours. The embedded stream lives in memory since
+ * `npm start` started, so there tail reads it all.
+ */
+const LOOKBACK_MS = 15 * 60_000;
 
 /** The stream or its emulator is not there (not started yet, or restarted): positions are void. */
 function streamGone(error: unknown): boolean {
@@ -21,25 +30,32 @@ function streamGone(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function startingPosition(options: TailOptions, emulator: boolean): StartingPosition {
+  if (options.last === 'all' || (options.last > 0 && emulator)) return 'TRIM_HORIZON';
+  if (options.last === 0) return 'LATEST';
+  return { atTimestamp: new Date(Date.now() - LOOKBACK_MS) };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
+  const parsed = parseTailArgs(process.argv.slice(2));
+  if (parsed === 'help') {
     console.log(USAGE);
     return;
   }
-  const unknown = args.filter((arg) => !['--json', '--from-start'].includes(arg));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; ${USAGE}`);
-  const json = args.includes('--json');
+  const options = parsed;
+  quietSdkNodeVersionNotice();
   const settings = parseTailSettings(processEnvironment());
   const client = createKinesisClient({
     endpoint: settings.kinesisEndpoint,
     region: settings.region,
     emulator: settings.emulator,
   });
-  let reader = new ShardReader(
-    client,
-    settings.streamName,
-    args.includes('--from-start') ? 'TRIM_HORIZON' : 'LATEST',
+  let reader = new ShardReader(client, settings.streamName, startingPosition(options, settings.emulator));
+  const view = new TailView(
+    options.last,
+    settings.emulator || options.last === 'all'
+      ? 'on the stream'
+      : `of the last ${LOOKBACK_MS / 60_000} minutes`,
   );
   let stopping = false;
   process.on('SIGINT', () => {
@@ -47,21 +63,32 @@ async function main(): Promise<void> {
   });
   console.error(`tailing stream ${settings.streamName} at ${settings.kinesisEndpoint} (Ctrl+C stops)`);
 
+  const print = (records: readonly StreamRecord[]): void => {
+    for (const record of records) {
+      const line = options.json
+        ? Buffer.from(record.data).toString('utf8').trim()
+        : formatRecordLine(summarizeRecord(record.data), record.arrivedAt);
+      process.stdout.write(`${line}\n`);
+    }
+  };
+
   let waitingMessage: string | undefined;
   while (!stopping) {
     try {
-      const { records, behind } = await reader.read();
+      const { records, behind, caughtUp } = await reader.read();
       if (waitingMessage !== undefined) {
         console.error('connected');
         waitingMessage = undefined;
       }
-      for (const record of records) {
-        const line = json
-          ? Buffer.from(record.data).toString('utf8').trim()
-          : formatRecordLine(summarizeRecord(record.data), record.arrivedAt);
-        process.stdout.write(`${line}\n`);
+      const step = view.step(records, caughtUp);
+      print(step.print);
+      if (step.note !== undefined) console.error(step.note);
+      if (!view.collecting) {
+        if (!behind) await sleep(POLL_MS);
+      } else if (records.length === 0) {
+        // Still catching up through an empty stretch of the stream (AWS allows 5 reads a second per shard).
+        await sleep(BACKLOG_POLL_MS);
       }
-      if (!behind) await sleep(POLL_MS);
     } catch (error) {
       const message = streamGone(error)
         ? `no stream ${settings.streamName} at ${settings.kinesisEndpoint} yet; is npm start running? waiting…`
@@ -79,6 +106,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

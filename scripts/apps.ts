@@ -1,8 +1,10 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { quietSdkNodeVersionNotice } from '../local/local-config';
 import { AppsArgsError, parseAppsArgs, runAppsCommand, USAGE } from './apps/registry-command';
 
 /** `npm run apps -- list | add ID | remove ID`, with the operator's AWS credentials. */
 async function main(): Promise<void> {
+  quietSdkNodeVersionNotice();
   let options: ReturnType<typeof parseAppsArgs>;
   try {
     options = parseAppsArgs(process.argv.slice(2));

@@ -7,6 +7,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { KinesisStream } from '../lambda/sinks/kinesis-stream';
+import { quietSdkNodeVersionNotice } from '../local/local-config';
 import { isReplayableKey } from './replay/keys';
 import { parseFallbackRecords } from './replay/ndjson';
 import { parseReplayArgs, ReplayArgsError, type ReplayOptions, USAGE } from './replay/options';
@@ -188,6 +189,7 @@ export async function replayFallback(run: ReplayRun): Promise<ReplaySummary> {
 }
 
 async function main(): Promise<void> {
+  quietSdkNodeVersionNotice();
   const command = parseReplayArgs(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     console.log(USAGE);

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { quietSdkNodeVersionNotice } from '../local/local-config';
 import { DEFAULT_SOAK_OPTIONS, formatSoakReport, runSoak, type SoakOptions } from './soak-run';
 
 /**
@@ -52,6 +53,7 @@ function soakOptions(argv: readonly string[], env: NodeJS.ProcessEnv): SoakOptio
 }
 
 async function main(): Promise<void> {
+  quietSdkNodeVersionNotice();
   const options = soakOptions(process.argv.slice(2), process.env);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(

@@ -42,7 +42,10 @@ export const LOCAL_SETTINGS = {
   }),
 };
 
-/** Read by Powertools, not by the collector's own code; listed for their documented defaults. */
+/**
+ * Read by Powertools and the AWS SDK, not by the collector's own code; listed for their documented
+ * defaults and for what `npm start` and the local tools preset.
+ */
 export const LIBRARY_SETTINGS = {
   logLevel: choice({
     scope: 'library',
@@ -58,5 +61,12 @@ export const LIBRARY_SETTINGS = {
     default: false,
     localDefault: 'true',
     doc: 'no EMF metrics (locally: no EMF blobs on the terminal)',
+  }),
+  sdkNodeVersionNotice: flag({
+    scope: 'library',
+    env: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+    default: false,
+    localDefault: 'true',
+    doc: '`true`: no AWS SDK notice, once per process on Node 20, that its releases from January 2027 need Node 22 or newer (the function runs Node 24; see [Node versions](#node-versions))',
   }),
 };

@@ -6,7 +6,7 @@ import { wildcardParents } from './cors';
  * would admit every site registered there, with credentials. The Public Suffix List (ICANN and
  * private sections) comes from `tldts`, which is large: it is loaded only when a wildcard is
  * configured, and the deployed function carries it beside its bundle rather than inside
- * (lib/collector-bundling.ts), so a cold start without wildcards never parses it.
+ * (lib/function-bundling.ts), so a cold start without wildcards never parses it.
  */
 
 const ENV_NAME = 'CLICKSTREAM_CORS_ORIGINS';

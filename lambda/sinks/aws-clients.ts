@@ -33,7 +33,7 @@ export function createKinesisClient(config: CollectorConfig): KinesisClient {
 
 /**
  * The S3 SDK and a client for the fallback bucket, imported when first needed. The deployed bundle
- * leaves the S3 client out (lib/collector-bundling.ts): it comes from the Lambda runtime's SDK, so
+ * leaves the S3 client out (lib/function-bundling.ts): it comes from the Lambda runtime's SDK, so
  * a cold start parses none of it.
  */
 export async function loadS3Sdk(config: CollectorConfig): Promise<S3Sdk> {

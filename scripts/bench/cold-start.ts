@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
-import { COLLECTOR_BUNDLING, sidePackageFiles } from '../../lib/collector-bundling';
+import { COLLECTOR_BUNDLING, sidePackageFiles } from '../../lib/function-bundling';
 import { lambdaEvent } from '../../test/support/lambda-events';
 import { progress, summarize } from './stats';
 import { BENCH_ENV } from './warm-cpu';
@@ -35,7 +35,7 @@ const EXTRAS: Record<string, string> = {
   '+ tldts': "import { getPublicSuffix } from 'tldts'; globalThis.x = getPublicSuffix;",
 };
 
-/** The collector's bundling (lib/collector-bundling.ts), as its NodejsFunction hands it to esbuild. */
+/** The collector's bundling (lib/function-bundling.ts), as its NodejsFunction hands it to esbuild. */
 const { banner, externalModules, mainFields, ...STACK } = COLLECTOR_BUNDLING;
 const OPTIONS: BuildOptions = {
   ...STACK,

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLLECTOR_BUNDLING } from '../../lib/collector-bundling';
+import { COLLECTOR_BUNDLING } from '../../lib/function-bundling';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { kinesisStreamEvent } from '../support/kinesis-events';
 import { lambdaEvent } from '../support/lambda-events';
@@ -111,7 +111,7 @@ describe('the handler bundle that synth produces', () => {
   let consumerEnvironment: Record<string, string>;
 
   beforeAll(async () => {
-    const { app, stack, template } = synthesize(CONFIGURATIONS.functionUrl);
+    const { app, stack, template } = synthesize(CONFIGURATIONS.functionUrl, { bundle: true });
     const assembly = app.synth();
     const collector = functionOf(template, 'IngestionFunction');
     const consumer = functionOf(template, 'ArchiveConsumerFunction');

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
+import { vi } from 'vitest';
 import { addCollectorStack } from '../../bin/collector-app';
 import type { CollectorStack } from '../../lib/collector-stack';
 
@@ -66,6 +68,8 @@ export interface Synthesized {
   readonly app: App;
   readonly stack: CollectorStack;
   readonly template: Template;
+  /** What synth printed (its validation report: warnings, errors), one entry per console call. */
+  readonly synthOutput: readonly string[];
 }
 
 /** The context of cdk.json (the CDK feature flags), which the CLI hands every synth. */
@@ -73,14 +77,41 @@ export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
+/** Context that skips bundling the handler, as `cdk synth` does for stacks it does not deploy. */
+export const WITHOUT_BUNDLING: Readonly<Record<string, unknown>> = { [BUNDLING_STACKS]: [] };
+
+/** Runs `synth` and returns what it printed through the console instead of printing it. */
+function capturingConsole<T>(synth: () => T): { result: T; output: string[] } {
+  const output: string[] = [];
+  const capture = (...args: unknown[]) => {
+    output.push(args.map(String).join(' '));
+  };
+  const spies = (['log', 'info', 'warn', 'error'] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(capture),
+  );
+  try {
+    return { result: synth(), output };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
 /**
  * Builds the app exactly as `cdk synth` runs `bin/app.ts`: cdk.json's context, then the given keys
- * (as `-c` would), without credentials.
+ * (as `-c` would), without credentials. The handler is bundled only with `bundle: true` (as
+ * `cdk synth` skips the stacks it does not deploy): a template does not depend on the bundle, and
+ * handler-bundle.test.ts and cdk-cli.test.ts bundle it for real. What synth prints is returned
+ * in `synthOutput` for the tests to judge, not left in the test run's output.
  */
-export function synthesize(context: Record<string, string>, options: { nag?: boolean } = {}): Synthesized {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
+export function synthesize(
+  context: Record<string, string>,
+  options: { nag?: boolean; bundle?: boolean } = {},
+): Synthesized {
+  const bundling = options.bundle === true ? {} : WITHOUT_BUNDLING;
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...bundling, ...context } });
   const stack = addCollectorStack(app, {}, { nag: options.nag ?? false });
-  return { app, stack, template: Template.fromStack(stack) };
+  const { result: template, output } = capturingConsole(() => Template.fromStack(stack));
+  return { app, stack, template, synthOutput: output };
 }
 
 /** Every `Validations.acknowledge` in the tree: rule ID and reason. */

@@ -8,15 +8,22 @@ import { memoryCollector } from '../../support/memory-collector';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLXNlY3JldA';
 const COOKIE = 'session=cookie-secret-value';
 
-/** Everything the handler writes to stdout while it answers one credentialed request. */
+/**
+ * Everything the handler writes to stdout and stderr (Powertools logs warnings there) while it
+ * answers one credentialed request.
+ */
 async function logOfCredentialedRequest(env: Record<string, string>): Promise<string> {
   vi.stubEnv('POWERTOOLS_LOGGER_LOG_EVENT', 'true');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   const written: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const record = (chunk: string | Uint8Array) => {
     written.push(String(chunk));
     return true;
-  });
+  };
+  const writes = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(record),
+    vi.spyOn(process.stderr, 'write').mockImplementation(record),
+  ];
   try {
     const telemetry = { ...createTelemetry(), logger: new Logger({ serviceName: 'test' }) };
     const collector = memoryCollector({ ...env }, { telemetry });
@@ -26,7 +33,7 @@ async function logOfCredentialedRequest(env: Record<string, string>): Promise<st
       body: JSON.stringify([sampleEvent(), { event_type: 'bad' }]),
     });
   } finally {
-    write.mockRestore();
+    for (const write of writes) write.mockRestore();
   }
   return written.join('');
 }

@@ -1,10 +1,23 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
- * How the collector function is bundled, in one place: the stack's `NodejsFunction`
- * (lib/ingestion-function.ts) and the cold-start benchmark (scripts/bench/cold-start.ts) build the
- * same file from it.
+ * How the functions are bundled, in one place: the stack's `NodejsFunction`s
+ * (lib/ingestion-function.ts, lib/archive-consumer.ts) and the cold-start benchmark
+ * (scripts/bench/cold-start.ts) build the same files from it.
+ */
+const ESM_BUNDLING = {
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** AWS SDK v3 pieces still call `require`; give the ESM bundle one. */
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
+/**
+ * The collector.
  *
  * Every bundled byte is parsed at each cold start, so the modules a request rarely needs are left
  * out of the bundle and loaded on first use:
@@ -16,12 +29,7 @@ import { dirname, join } from 'node:path';
  * module to the top of the bundle, where it would load at start.
  */
 export const COLLECTOR_BUNDLING = {
-  format: 'esm',
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  minify: true,
-  /** AWS SDK v3 pieces still call `require`; give the ESM bundle one. */
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  ...ESM_BUNDLING,
   /** The runtime's SDK clients, and the side packages, imported with `await import()` where needed. */
   externalModules: ['@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', 'tldts'],
 } as const;
@@ -60,4 +68,32 @@ export function sidePackageCommands(outputDir: string): string[] {
         : `printf %s ${quote(file.text)} > ${quote(target)}`;
     return `mkdir -p ${quote(dirname(target))} && ${write}`;
   });
+}
+
+/**
+ * The `bundling` of a `NodejsFunction`: the collector's (its externals, and the side packages
+ * written beside the bundle), or the archive consumer's, which bundles even its S3 client: its
+ * cold starts are rare and no client waits on them, so the versions tested are the ones deployed.
+ */
+export function functionBundling(kind: 'collector' | 'archive-consumer'): nodejs.BundlingOptions {
+  const collector = kind === 'collector';
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: ESM_BUNDLING.target,
+    mainFields: [...ESM_BUNDLING.mainFields],
+    minify: ESM_BUNDLING.minify,
+    sourceMap: true,
+    banner: ESM_BUNDLING.banner,
+    // esbuild's warnings and errors, without its size summary at every synth.
+    logLevel: nodejs.LogLevel.WARNING,
+    externalModules: collector ? [...COLLECTOR_BUNDLING.externalModules] : [],
+    ...(collector && {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => sidePackageCommands(outputDir),
+      },
+    }),
+    forceDockerBundling: false,
+  };
 }
