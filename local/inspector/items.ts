@@ -91,31 +91,35 @@ function sizeOf(value: unknown): number {
   return (JSON.stringify(value) ?? '').length + ITEM_OVERHEAD_BYTES;
 }
 
+/** A sink record and its events, or null when it is not one the collector wrote. */
+function readRecord(bytes: Uint8Array): { readonly record: Fields; readonly events: unknown[] } | null {
+  try {
+    const record: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    if (!isFields(record)) return null;
+    const compression = text(record.compression);
+    return { record, events: decodeEvents(record.data, compression === '' ? null : compression) };
+  } catch {
+    return null;
+  }
+}
+
 /** The events of one sink record, or null when it is not one the collector wrote (not JSON, no events). */
 export function recordEvents(
   bytes: Uint8Array,
   source: EventSource,
   arrivedAt: number,
 ): ReadBatch<AcceptedEvent> | null {
-  let record: unknown;
-  let events: unknown[];
-  try {
-    record = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    if (!isFields(record)) return null;
-    const compression = text(record.compression);
-    events = decodeEvents(record.data, compression === '' ? null : compression);
-  } catch {
-    return null;
-  }
-  const fields = record;
+  const read = readRecord(bytes);
+  if (read === null) return null;
+  const { record, events } = read;
   return {
     receivedAt: epochMs(record, 'timestamp', arrivedAt),
     items: events.map((event) => {
       const value: AcceptedEvent = {
-        appId: text(fields.appId),
-        rid: text(fields.rid),
-        receivedAt: text(fields.timestamp),
-        platform: text(fields.platform),
+        appId: text(record.appId),
+        rid: text(record.rid),
+        receivedAt: text(record.timestamp),
+        platform: text(record.platform),
         eventType: isFields(event) ? text(event.event_type) : null,
         eventId: isFields(event) ? text(event.event_id) : null,
         source,
