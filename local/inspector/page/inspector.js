@@ -94,15 +94,15 @@ function fillList(id, values) {
   list.replaceChildren(...sorted.map((value) => Object.assign(element('option'), { value })));
 }
 
-function plural(count, noun) {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+function plural(count, noun, nouns = `${noun}s`) {
+  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 function showSummary(summary) {
   const { requests } = summary;
   summaryLine.textContent =
     `Since ${timeOf(summary.since)}: ${plural(summary.accepted, 'accepted event')} · ` +
-    `${plural(summary.quarantined, 'quarantined event')} · ${plural(summary.rejectedBodies, 'rejected body')} · ` +
+    `${plural(summary.quarantined, 'quarantined event')} · ${plural(summary.rejectedBodies, 'rejected body', 'rejected bodies')} · ` +
     `${plural(requests.total, 'request')} (${requests.accepted} accepted, ${requests.rejected} rejected, ` +
     `${requests.failed} failed)`;
 }

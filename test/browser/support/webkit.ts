@@ -128,6 +128,8 @@ export async function openWebKit(): Promise<BrowserSession> {
       browser: 'webkit',
       goto: (pageUrl) => driver.get(pageUrl),
       evaluate: (pageFunction, arg) => driver.executeScript(`return ${pageExpression(pageFunction, arg)};`),
+      // WebDriver classic captures the viewport, as base64 PNG.
+      screenshot: async () => Buffer.from(await driver.takeScreenshot(), 'base64'),
       close: cleanUp,
     };
   } catch (error) {
