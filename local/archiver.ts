@@ -69,10 +69,14 @@ export async function startArchiver(options: ArchiverOptions): Promise<Archiver>
     tablesPrefix: options.tablesPrefix ?? LOCAL_SETTINGS.tablesPrefix.default,
   };
   const userAgents = new UserAgentCache();
+  // The archive must not miss a record put while a read runs (see `freshIterators`).
   const reader = new ShardReader(
     options.kinesis,
     options.streamName,
     options.startingPosition ?? 'TRIM_HORIZON',
+    {
+      freshIterators: true,
+    },
   );
   // Planned objects stay here until S3 takes them, so a failed write is retried, never dropped.
   const pending: PlannedObject[] = [];

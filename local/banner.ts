@@ -34,6 +34,7 @@ export function formatBanner(collector: BannerInput): string {
     'Clickstream local collector',
     `  collect   POST ${collector.url}${config.collectPath}   apps: ${apps}`,
     `  health    GET  ${collector.url}/health   GET ${collector.url}/ping`,
+    `  inspect   ${collector.url}/_local/   (live page; JSON API for tests: /_local/events, /_local/quarantine, /_local/summary)`,
     `  CORS      ${origins}`,
     `  Kinesis   ${collector.kinesisEndpoint}   stream ${collector.streamName}` +
       (collector.embedded.kinesis ? '   (embedded kinesalite, in memory)' : '   (external)'),

@@ -8,6 +8,7 @@ import { type Archiver, startArchiver } from './archiver';
 import { createKinesisClient, createS3Client } from './aws-local-clients';
 import { type KinesisEmulator, type S3Emulator, startKinesisEmulator, startS3Emulator } from './emulators';
 import { closeServer, createHttpAdapter, listen } from './http-adapter';
+import { startInspector } from './inspector/start-inspector';
 import {
   applyProcessEnv,
   buildCollectorEnv,
@@ -160,10 +161,22 @@ export async function startLocalCollector(options: LocalCollectorOptions = {}): 
 
     const factory = options.buildHandler ?? (await defaultHandlerFactory());
     const apps = new LocalAppRegistry(config.appIds);
+    const inspector = await startInspector({
+      config,
+      apps,
+      kinesis: { endpoint: kinesis?.endpoint ?? externalKinesis, emulator: embedKinesis },
+      s3: { endpoint: s3?.endpoint ?? externalS3, emulator: embedS3 },
+      startingPosition: embedKinesis ? 'TRIM_HORIZON' : 'LATEST',
+      host,
+      log,
+    });
+    cleanups.push(inspector.stop);
     const adapter = createHttpAdapter({
       buildHandler: (onOutcome) => factory(config, { onOutcome, apps }),
       maxBodyBytes: config.maxBodyBytes,
       ...(options.quiet === true ? {} : { say }),
+      intercept: inspector.intercept,
+      onAnswer: inspector.observe,
     });
     const server = createServer(adapter.listener);
     // Keep-alive like a real endpoint; longer than typical client idle timeouts to avoid races.

@@ -21,6 +21,19 @@ import { formatRequestLine } from './request-line';
 
 export type OutcomeListener = (outcome: RequestOutcome, context: Context) => void;
 
+/** One answered request, as the adapter saw it (intercepted requests are not reported). */
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The path, without the query string. */
+  readonly path: string;
+  readonly statusCode: number;
+  /** The handler's outcome; undefined when the adapter answered alone (413) or the handler threw. */
+  readonly outcome: RequestOutcome | undefined;
+  /** When the request arrived, and when its answer was decided (epoch ms). */
+  readonly arrivedAt: number;
+  readonly answeredAt: number;
+}
+
 export interface HttpAdapterOptions {
   /** Builds the handler, given where it reports each request's outcome. */
   readonly buildHandler: (onOutcome: OutcomeListener) => LambdaHttpHandler;
@@ -29,6 +42,8 @@ export interface HttpAdapterOptions {
   readonly say?: (line: string) => void;
   /** Handles a request before the collector does (e.g. the inspector); true when it answered. */
   readonly intercept?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** Told of each answer just before it is written, so an observer (the inspector) is never behind the client. */
+  readonly onAnswer?: (answer: AnsweredRequest) => void;
 }
 
 export interface HttpAdapter {
@@ -122,12 +137,23 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     if (options.intercept !== undefined && (await options.intercept(request, response))) return;
     const started = performance.now();
     const time = new Date();
+    const method = (request.method ?? 'GET').toUpperCase();
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const answer = (local: LocalResponse, outcome: RequestOutcome | undefined): void =>
+      options.onAnswer?.({
+        method,
+        path,
+        statusCode: local.statusCode,
+        outcome,
+        arrivedAt: time.getTime(),
+        answeredAt: Date.now(),
+      });
     const line = (local: LocalResponse, outcome: RequestOutcome | undefined, reason: string | null): void => {
       options.say?.(
         formatRequestLine({
           time,
-          method: (request.method ?? 'GET').toUpperCase(),
-          path: (request.url ?? '/').split('?')[0] ?? '/',
+          method,
+          path,
           statusCode: local.statusCode,
           durationMs: performance.now() - started,
           outcome,
@@ -146,6 +172,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
         'payload_too_large',
         `The request body exceeds ${options.maxBodyBytes} bytes`,
       );
+      answer(local, undefined);
       writeResponse(response, local, true);
       line(local, undefined, 'body over CLICKSTREAM_MAX_BODY_BYTES');
       return;
@@ -175,6 +202,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     }
     const outcome = outcomes.get(awsRequestId);
     outcomes.delete(awsRequestId);
+    answer(local, outcome);
     writeResponse(response, local, closing);
     line(local, outcome, reason);
     if (stack !== undefined) options.say?.(stack);

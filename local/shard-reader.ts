@@ -38,6 +38,19 @@ interface ShardCursor {
   closed: boolean;
 }
 
+export interface ShardReaderOptions {
+  /**
+   * Ask for a fresh iterator on every `read` (after the last record read, or at the trim horizon
+   * while none was) instead of following the previous answer's `NextShardIterator`. After an
+   * empty read kinesalite hands out a next iterator at the current time, so a record being put
+   * at that very moment is skipped for good; a reader that must not miss one pays one
+   * GetShardIterator call per shard per read. A LATEST reader still follows iterators until its
+   * first record, since a fresh LATEST iterator would skip what arrived in between.
+   * @default false
+   */
+  readonly freshIterators?: boolean;
+}
+
 export interface ReadResult {
   readonly records: StreamRecord[];
   /** True when a shard reported more records waiting: read again without sleeping. */
@@ -53,15 +66,22 @@ export class ShardReader {
   readonly #client: KinesisClient;
   readonly #streamName: string;
   readonly #startingPosition: StartingPosition;
+  readonly #freshIterators: boolean;
   readonly #cursors = new Map<string, ShardCursor>();
   /** Where each shard starts when it has no position yet. */
   readonly #startTypes = new Map<string, StartingPosition>();
   #opened = false;
 
-  constructor(client: KinesisClient, streamName: string, startingPosition: StartingPosition) {
+  constructor(
+    client: KinesisClient,
+    streamName: string,
+    startingPosition: StartingPosition,
+    options: ShardReaderOptions = {},
+  ) {
     this.#client = client;
     this.#streamName = streamName;
     this.#startingPosition = startingPosition;
+    this.#freshIterators = options.freshIterators ?? false;
   }
 
   /**
@@ -84,7 +104,10 @@ export class ShardReader {
     let shardClosed = false;
     for (const [shardId, cursor] of this.#cursors) {
       if (cursor.closed) continue;
-      cursor.iterator ??= await this.#iterator(shardId, cursor);
+      const fresh =
+        this.#freshIterators &&
+        (cursor.lastSequenceNumber !== undefined || this.#initialType(shardId) === 'TRIM_HORIZON');
+      if (fresh || cursor.iterator === undefined) cursor.iterator = await this.#iterator(shardId, cursor);
       let response: GetRecordsCommandOutput;
       try {
         response = await this.#getRecords(cursor.iterator);

@@ -50,7 +50,15 @@ async function main(): Promise<void> {
     region: settings.region,
     emulator: settings.emulator,
   });
-  let reader = new ShardReader(client, settings.streamName, startingPosition(options, settings.emulator));
+  // On the emulator, fresh iterators keep a record put while a read runs from being skipped; a
+  // real stream has no such race and limits GetShardIterator calls, so there iterators are followed.
+  const fresh = { freshIterators: settings.emulator };
+  let reader = new ShardReader(
+    client,
+    settings.streamName,
+    startingPosition(options, settings.emulator),
+    fresh,
+  );
   const view = new TailView(
     options.last,
     settings.emulator || options.last === 'all'
@@ -97,7 +105,12 @@ async function main(): Promise<void> {
       waitingMessage = message;
       if (streamGone(error)) {
         // The embedded stream lives in memory: once it is back, it is a new stream, so read it all.
-        reader = new ShardReader(client, settings.streamName, settings.emulator ? 'TRIM_HORIZON' : 'LATEST');
+        reader = new ShardReader(
+          client,
+          settings.streamName,
+          settings.emulator ? 'TRIM_HORIZON' : 'LATEST',
+          fresh,
+        );
       }
       await sleep(POLL_MS);
     }

@@ -55,7 +55,40 @@ function stringField(value: unknown, field: string): string | null {
   return typeof candidate === 'string' ? candidate.slice(0, MAX_ID_LENGTH) : null;
 }
 
-function common(request: RequestSummary) {
+/** One line of a quarantine object: the columns of the `quarantine` table (lambda/tables/catalog.ts). */
+export interface QuarantineLine {
+  readonly kind: QuarantineKind;
+  readonly rid: string;
+  readonly app_id: string | null;
+  readonly received_at: string;
+  readonly ingest_time: number;
+  readonly method: string;
+  readonly uri: string;
+  readonly ip: string;
+  readonly ua: string | null;
+  readonly compression: Compression;
+  /** The event's position in its request; null for a rejected body. */
+  readonly event_index: number | null;
+  readonly event_id: string | null;
+  readonly event_type: string | null;
+  /** A rejected body's error code; null for events. */
+  readonly error: string | null;
+  readonly reasons: readonly string[];
+  /** The event's text as sent; null for a rejected body. */
+  readonly event: string | null;
+  /** A rejected body's text when it is UTF-8. */
+  readonly body: string | null;
+  /** A rejected body's bytes when they are not UTF-8. */
+  readonly body_base64: string | null;
+}
+
+/** The columns that describe the request, the same on each of its lines. */
+type RequestColumns = Pick<
+  QuarantineLine,
+  'rid' | 'app_id' | 'received_at' | 'ingest_time' | 'method' | 'uri' | 'ip' | 'ua' | 'compression'
+>;
+
+function common(request: RequestSummary): RequestColumns {
   return {
     rid: request.rid,
     app_id: request.appId,
@@ -76,8 +109,8 @@ export function quarantineObjectKey(prefix: string, request: RequestSummary): st
 /** The lines for the events of one request (every line has the columns of the `quarantine` table). */
 export function eventLines(request: RequestSummary, events: readonly QuarantinedEvent[]): string[] {
   const shared = common(request);
-  return events.map((event, position) =>
-    JSON.stringify({
+  return events.map((event, position) => {
+    const line: QuarantineLine = {
       kind: event.kind,
       ...shared,
       event_index: event.index,
@@ -88,8 +121,9 @@ export function eventLines(request: RequestSummary, events: readonly Quarantined
       event: event.text,
       body: null,
       body_base64: null,
-    }),
-  );
+    };
+    return JSON.stringify(line);
+  });
 }
 
 /** The line for a body that could not be read as events; its bytes are kept exactly. */
@@ -100,7 +134,7 @@ export function rejectedBodyLine(request: RequestSummary, rejected: RejectedBody
   } catch {
     // Not UTF-8: kept as base64 instead.
   }
-  return JSON.stringify({
+  const line: QuarantineLine = {
     kind: 'rejected_body',
     ...common(request),
     event_index: null,
@@ -111,7 +145,8 @@ export function rejectedBodyLine(request: RequestSummary, rejected: RejectedBody
     event: null,
     body: text,
     body_base64: text === null ? rejected.body.toString('base64') : null,
-  });
+  };
+  return JSON.stringify(line);
 }
 
 export async function storeQuarantine(

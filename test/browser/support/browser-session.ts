@@ -26,6 +26,8 @@ export interface BrowserSession {
    * another process: callers check its shape.
    */
   evaluate<Arg extends PageValue>(pageFunction: (arg: Arg) => unknown, arg: Arg): Promise<unknown>;
+  /** A PNG of the whole page as the browser renders it now. */
+  screenshot(): Promise<Buffer>;
   /** Closes the browser and removes its profile. */
   close(): Promise<void>;
 }

@@ -52,6 +52,7 @@ export async function openChromium(): Promise<BrowserSession> {
         await page.goto(url, { waitUntil: 'load' });
       },
       evaluate: (pageFunction, arg) => page.evaluate(pageExpression(pageFunction, arg)),
+      screenshot: () => page.screenshot({ fullPage: true, type: 'png' }),
       close: async () => {
         await context.close().catch(() => undefined);
         await rm(userDataDir, { recursive: true, force: true });

@@ -62,6 +62,7 @@ export async function openFirefox(): Promise<BrowserSession> {
         await page.goto(url, { waitUntil: 'load' });
       },
       evaluate: (pageFunction, arg) => page.evaluate(pageExpression(pageFunction, arg)),
+      screenshot: async () => Buffer.from(await page.screenshot({ fullPage: true, type: 'png' })),
       close: async () => {
         await browser.close().catch(() => undefined);
       },

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capabilities, WebDriver } from 'selenium-webdriver';
 import { Executor, HttpClient } from 'selenium-webdriver/http';
 import { DriverService } from 'selenium-webdriver/remote';
+import { freePort } from '../../support/free-port';
 import {
   type BrowserSession,
   COMMAND_TIMEOUT_MS,
@@ -71,19 +71,6 @@ function startVirtualDisplay(): Promise<VirtualDisplay> {
   });
 }
 
-/** A port that was free a moment ago: WebKitWebDriver needs a number, it cannot take port 0. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * MiniBrowser in a fresh home folder (its storage lives under XDG folders there), on its own
  * display: no state is shared with any other session.
@@ -128,6 +115,8 @@ export async function openWebKit(): Promise<BrowserSession> {
       browser: 'webkit',
       goto: (pageUrl) => driver.get(pageUrl),
       evaluate: (pageFunction, arg) => driver.executeScript(`return ${pageExpression(pageFunction, arg)};`),
+      // WebDriver classic captures the viewport, as base64 PNG.
+      screenshot: async () => Buffer.from(await driver.takeScreenshot(), 'base64'),
       close: cleanUp,
     };
   } catch (error) {

@@ -52,6 +52,12 @@ describe('banner', () => {
     expect(text).toContain('npm run query -- "SELECT event_name, count(*) FROM event GROUP BY 1"');
   });
 
+  it('points at the inspector page and its JSON API on the collector’s own port', () => {
+    expect(banner()).toContain(
+      '  inspect   http://127.0.0.1:8080/_local/   (live page; JSON API for tests: /_local/events, /_local/quarantine, /_local/summary)',
+    );
+  });
+
   it('quotes the example body exactly as the document gives it', () => {
     expect(exampleCurl(exampleUrl('http://h', '/collect'))).toContain(
       '"attributes":{"productName":"book","Price":39.9}}]\'',
