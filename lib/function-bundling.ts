@@ -23,15 +23,32 @@ const ESM_BUNDLING = {
  * out of the bundle and loaded on first use:
  * - the S3 client (it serves only the fallback and the quarantine) and the Secrets Manager client
  *   (only with a secret-signed auth setup) come from the AWS SDK of the Lambda runtime;
+ * - so do the credential providers after the first of the SDK's default chain: Lambda hands the
+ *   function its role's credentials in the environment, which the first provider reads, so the
+ *   SSO, profile, process, web-identity, container and instance-metadata providers (and the STS
+ *   and SSO clients they bring) are never loaded there;
  * - the Public Suffix List of `tldts` (only with a wildcard CORS origin) ships beside the bundle,
- *   in the asset's own `node_modules` (see `SIDE_PACKAGES`).
+ *   in the asset's own `node_modules` (see `sidePackageFiles`).
  * Nothing in the function may import them statically: a bundler hoists every import of an external
- * module to the top of the bundle, where it would load at start.
+ * module to the top of the bundle, where it would load at start (test/infra/handler-bundle.test.ts
+ * checks that the bundle imports them only with `import()`).
  */
 export const COLLECTOR_BUNDLING = {
   ...ESM_BUNDLING,
-  /** The runtime's SDK clients, and the side packages, imported with `await import()` where needed. */
-  externalModules: ['@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', 'tldts'],
+  externalModules: [
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/credential-provider-http',
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-login',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-web-identity',
+    '@aws-sdk/nested-clients',
+    '@aws-sdk/token-providers',
+    '@smithy/credential-provider-imds',
+    'tldts',
+  ],
 } as const;
 
 /** A file to copy from an installed package into the asset, or to write there. */

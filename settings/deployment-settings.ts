@@ -40,7 +40,7 @@ export const STACK_SETTINGS = {
     context: 'logRetentionDays',
     values: LOG_RETENTION_DAYS,
     default: 30,
-    doc: 'retention of the function, access and Firehose log groups, in days (9999: never expire)',
+    doc: "retention of the collector's, the archive consumer's and the access log groups, in days (9999: never expire)",
   }),
   reservedConcurrency: integer({
     scope: 'stack',
