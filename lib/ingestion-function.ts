@@ -26,7 +26,7 @@ export interface IngestionFunctionProps {
   readonly settings: FunctionSettings;
   /** The registry the function reads its apps from (instead of the fixed `appIds`). */
   readonly appRegistry: AppRegistry;
-  /** @default 512 (the lambdaMemoryMb setting's default) */
+  /** @default 256 (the lambdaMemoryMb setting's default) */
   readonly memorySize?: number;
   /** @default - unreserved */
   readonly reservedConcurrency?: number;

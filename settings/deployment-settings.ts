@@ -50,20 +50,25 @@ export const STACK_SETTINGS = {
     defaultText: 'unreserved',
     doc: "cap the function's concurrency (protects the account's other functions)",
   }),
+  // 256 MB holds every worst-case body of `npm run bench` (peak about 200 MiB) and halves the
+  // duration bill of 512 MB: a request's billed time is mostly the wait for Kinesis, which more
+  // memory does not shorten. A cold start takes longer on less CPU (about 0.6 s against 0.3 s).
   lambdaMemoryMb: integer({
     scope: 'stack',
     context: 'lambdaMemoryMb',
-    default: 512,
+    default: 256,
     min: 128,
     max: 10_240,
     doc: 'function memory (also scales its CPU)',
   }),
   // A request may spend the Kinesis retry budget (2.5 s) plus two S3 fallback attempts (2 s each)
-  // before it can answer 503: a shorter timeout would cut that path off.
+  // before it can answer 503: a shorter timeout would cut that path off. The default adds room for
+  // the slowest worst-case body (about 0.65 s of a full core: some 4.5 s on a 256 MB function's
+  // share of one), so even that body meets an outage with a 503, not a timeout.
   lambdaTimeoutSeconds: integer({
     scope: 'stack',
     context: 'lambdaTimeoutSeconds',
-    default: 10,
+    default: 15,
     min: 8,
     max: 60,
     doc: 'function timeout (at least 8: room for the Kinesis retry budget and the S3 fallback)',

@@ -8,7 +8,8 @@ import { progress, summarize } from './stats';
 
 /**
  * Worst-case inputs (test/support/worst-cases.ts), each request in a fresh process — the handler
- * bundled as deployed, in-memory sinks, a 512 MB function's heap — so that peaks cannot mix.
+ * bundled as deployed, in-memory sinks, a 128 MB heap (half the default 256 MB function) — so
+ * that peaks cannot mix.
  */
 
 type Child = Record<'status' | 'ms' | 'cpuMs' | 'rssBefore' | 'peakRss' | 'streamBytes', number>;
@@ -23,7 +24,7 @@ export async function runWorstCases(scratch: string, options: { readonly runs: n
     await writeFile(join(scratch, `${id}.body`), body);
     const runs: Child[] = [];
     for (let index = 0; index < options.runs; index++) {
-      const args = ['--max-old-space-size=256', child, join(scratch, `${id}.body`), query];
+      const args = ['--max-old-space-size=128', child, join(scratch, `${id}.body`), query];
       const { stdout } = await promisify(execFile)(process.execPath, args, {
         env: { PATH: process.env.PATH, ...SILENT },
       });

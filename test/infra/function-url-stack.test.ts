@@ -32,8 +32,8 @@ describe('function-url deployment, on-demand stream (defaults)', () => {
       Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 512,
-      Timeout: 10,
+      MemorySize: 256,
+      Timeout: 15,
       LoggingConfig: Match.objectLike({ LogGroup: { Ref: Match.stringLikeRegexp('^IngestionLogs') } }),
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });

@@ -3,7 +3,7 @@ import { sampleBatch } from './events';
 
 /**
  * Hostile (and one ordinary but rewritten) request bodies within the size caps: the integration
- * suite holds the collector to a contract status for each under a 256 MB heap, and `npm run bench`
+ * suite holds the collector to a contract status for each under a 128 MB heap, and `npm run bench`
  * measures the time, peak memory and stream bytes each costs. One list, so both judge the same inputs.
  */
 
