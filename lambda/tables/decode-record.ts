@@ -25,7 +25,7 @@ export type DecodedRecord =
   | { readonly ok: false; readonly problem: string; readonly fields: RecordFields | null };
 
 /** Largest `data` after gunzip; the collector caps bodies at 8 MiB decompressed, so this is slack. */
-export const MAX_DECODED_DATA_BYTES = 16 * 1024 * 1024;
+const MAX_DECODED_DATA_BYTES = 16 * 1024 * 1024;
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -50,7 +50,7 @@ function fieldsOf(record: Record<string, unknown>): RecordFields | null {
 }
 
 /** The JSON text of the events in `data`. Throws when it is neither JSON array text nor base64 gzip. */
-export function dataText(data: string): string {
+function dataText(data: string): string {
   const trimmed = data.trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) return trimmed;
   const bytes = Buffer.from(trimmed, 'base64');

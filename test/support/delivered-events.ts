@@ -18,7 +18,7 @@ interface StoredRecord {
 }
 
 /** The events a sink record carries: its `data` is the body as sent (base64 gzip text when compressed). */
-export function eventIdsOfRecord(recordJson: string): string[] {
+function eventIdsOfRecord(recordJson: string): string[] {
   const record = JSON.parse(recordJson) as StoredRecord;
   if (typeof record.data !== 'string') return [];
   const text =
@@ -67,7 +67,7 @@ export async function readStreamEvents(kinesisEndpoint: string, streamName: stri
 }
 
 /** Every event in the fallback objects (gzip NDJSON of sink records) under `prefix`. */
-export async function readFallbackEvents(
+async function readFallbackEvents(
   s3Endpoint: string,
   bucket: string,
   prefix = 'fallback/',

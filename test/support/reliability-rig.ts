@@ -23,7 +23,7 @@ export const FAST_SINK_ENV = {
 } as const;
 
 /** Scheduling slack on a busy 2-core machine running other test files in parallel. */
-export const SCHEDULING_MARGIN_MS = 1_000;
+const SCHEDULING_MARGIN_MS = 1_000;
 
 /**
  * The longest a request may take: the stream phase ends at the retry budget (each call is aborted

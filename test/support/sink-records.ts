@@ -24,7 +24,7 @@ export interface SinkRecordOptions {
 export const SAMPLE_RECEIVED_AT = Date.parse('2026-11-28T19:06:14.123Z');
 
 /** The record object; `events` is the JSON text of the body, or values to serialise. */
-export function sinkRecord(events: string | readonly unknown[], options: SinkRecordOptions = {}) {
+function sinkRecord(events: string | readonly unknown[], options: SinkRecordOptions = {}) {
   const text = typeof events === 'string' ? events : JSON.stringify(events);
   const receivedAt = options.receivedAt ?? SAMPLE_RECEIVED_AT;
   const iso = new Date(receivedAt).toISOString();

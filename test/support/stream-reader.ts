@@ -13,7 +13,7 @@ import { decodeRecordEvents } from './record-schema';
 
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function emulatorKinesis(endpoint: string): KinesisClient {
+function emulatorKinesis(endpoint: string): KinesisClient {
   return new KinesisClient({
     endpoint,
     region: 'us-east-1',

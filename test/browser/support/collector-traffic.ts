@@ -32,7 +32,7 @@ export interface CollectorPost extends Exchange {
 }
 
 /** An OPTIONS request carrying `Access-Control-Request-Method`: the browser asking first. */
-export interface Preflight extends Exchange {
+interface Preflight extends Exchange {
   /** The `Access-Control-Request-Headers` list, lower-cased and trimmed. */
   readonly requestedHeaders: readonly string[];
 }
