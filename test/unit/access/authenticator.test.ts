@@ -1,6 +1,6 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAuthenticator } from '../../../lambda/access/auth';
+import { createAuthenticator } from '../../../lambda/access/auth/authenticator';
 import { MAX_TOKEN_COOKIES } from '../../../lambda/access/auth/token';
 import { ForbiddenError, ServiceUnavailableError } from '../../../lambda/core/errors';
 import type { Authenticator, HttpRequest } from '../../../lambda/core/ports';

@@ -1,6 +1,6 @@
 import { exportSPKI, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareAuthenticator } from '../../../lambda/access/auth';
+import { prepareAuthenticator } from '../../../lambda/access/auth/prepare';
 import { ConfigError } from '../../../lambda/config';
 import { sampleEvent, testConfig } from '../../support/events';
 import { memoryCollector } from '../../support/memory-collector';

@@ -1,3 +1,0 @@
-export { createAuthenticator } from './authenticator';
-export { resetJwksCache } from './jwks-key-source';
-export { prepareAuthenticator } from './prepare';
