@@ -3,7 +3,7 @@ import { type CollectorConfig, parseConfig } from '../../lambda/config';
 import type { RequestOutcome } from '../../lambda/core/outcome';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { type DeliveredEvents, readDeliveredEvents } from './delivered-events';
-import { useEmulatorCredentials } from './emulator-credentials';
+import { useEmulatorCredentials } from './emulator-clients';
 import { TEST_ENV } from './events';
 import { type FaultProxy, startFaultProxy } from './fault-proxy';
 
