@@ -50,7 +50,7 @@ function fieldsOf(record: Record<string, unknown>): RecordFields | null {
 }
 
 /** The JSON text of the events in `data`. Throws when it is neither JSON array text nor base64 gzip. */
-function dataText(data: string): string {
+export function dataText(data: string): string {
   const trimmed = data.trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) return trimmed;
   const bytes = Buffer.from(trimmed, 'base64');

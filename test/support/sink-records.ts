@@ -19,12 +19,14 @@ export interface SinkRecordOptions {
   /** epoch ms */
   readonly receivedAt?: number;
   readonly clientTimestamp?: string | number | null;
+  /** Fields set last, over the built ones: for records the format does not allow. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 export const SAMPLE_RECEIVED_AT = Date.parse('2026-11-28T19:06:14.123Z');
 
 /** The record object; `events` is the JSON text of the body, or values to serialise. */
-function sinkRecord(events: string | readonly unknown[], options: SinkRecordOptions = {}) {
+export function sinkRecord(events: string | readonly unknown[], options: SinkRecordOptions = {}) {
   const text = typeof events === 'string' ? events : JSON.stringify(events);
   const receivedAt = options.receivedAt ?? SAMPLE_RECEIVED_AT;
   const iso = new Date(receivedAt).toISOString();
@@ -48,6 +50,7 @@ function sinkRecord(events: string | readonly unknown[], options: SinkRecordOpti
     platform: options.platform === undefined ? 'Android' : options.platform,
     rid: options.rid ?? '6fa77c634288e5247810bcad18a4a06a',
     source_type: 'http_server',
+    ...options.fields,
   };
 }
 

@@ -213,16 +213,3 @@ export async function startCollectorTap(collectorUrl: string, collectPath: strin
       }),
   };
 }
-
-/** Polls `condition` every 100 ms; fails with `what` after `timeoutMs` (every wait is bounded). */
-export async function waitUntil(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -6,14 +6,8 @@ import { MAX_JWKS_BYTES, resetJwksCache } from '../../../lambda/access/auth/jwks
 import type { AuthConfig } from '../../../lambda/config';
 import type { Authenticator } from '../../../lambda/core/ports';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server';
-import {
-  authConfig,
-  cookie,
-  hmacSignedWithPublicPem,
-  httpRequest,
-  NOW_MS,
-  signToken,
-} from '../../unit/access/fixtures';
+import { authConfig, cookie, hmacSignedWithPublicPem, NOW_MS, signToken } from '../../support/jwt-tokens';
+import { httpRequest } from '../../support/lambda-events';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

@@ -4,18 +4,9 @@ import { type LocalCollector, startLocalCollector } from '../../../local/collect
 import { ShardReader, type StreamRecord } from '../../../local/shard-reader';
 import { emulatorKinesis } from '../../support/emulator-clients';
 import { readObjects } from '../../support/stream-reader';
+import { eventually } from '../../support/wait';
 
 /** The whole local path with the Lambda's real handler: HTTP → handler → Kinesis emulator → archive. */
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('local collector with the Lambda handler', () => {
   let collector: LocalCollector;
@@ -42,7 +33,11 @@ describe('local collector with the Lambda handler', () => {
       const rid = response.headers.get('x-request-id');
       expect(rid).toMatch(/^[0-9a-f]{32}$/);
 
-      const record = await eventually<StreamRecord>(async () => (await reader.read()).records[0]);
+      const record = await eventually<StreamRecord>(
+        'the record is on the stream',
+        async () => (await reader.read()).records[0],
+        10_000,
+      );
       const sink = JSON.parse(Buffer.from(record.data).toString('utf8')) as Record<string, unknown>;
       expect(sink).toMatchObject({
         appId: 'test_release',
@@ -66,10 +61,13 @@ describe('local collector with the Lambda handler', () => {
       body: API_EXAMPLE.body,
     });
     const rid = response.headers.get('x-request-id') ?? '';
-    const archived = await eventually(async () =>
-      (await readObjects(collector.s3Endpoint, collector.bucket, 'archive/')).find((object) =>
-        object.text.includes(rid),
-      ),
+    const archived = await eventually(
+      'the record is archived',
+      async () =>
+        (await readObjects(collector.s3Endpoint, collector.bucket, 'archive/')).find((object) =>
+          object.text.includes(rid),
+        ),
+      10_000,
     );
     expect(archived.key).toMatch(/^archive\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\//);
     expect(archived.gzip).toBe(true);

@@ -10,12 +10,12 @@ import {
   bearer,
   cookie,
   hmacSignedWithPublicPem,
-  httpRequest,
   NOW_MS,
   NOW_S,
   signToken,
   unsecuredToken,
-} from './fixtures';
+} from '../../support/jwt-tokens';
+import { httpRequest } from '../../support/lambda-events';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
