@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import type { measureRecords } from './archive-proxy';
 import type { runColdStart } from './cold-start';
+import type { measureRecords } from './consumer';
 import { ASSUMED, billedMs, configurations, type Estimate, type Setup, type Workload } from './cost-model';
 import { CAOA_COST, PRICES_NOTE, SECONDS_PER_MONTH } from './prices';
 import { count, mib, money, range, type Summary, summarize } from './stats';
