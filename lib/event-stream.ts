@@ -3,7 +3,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 
 /** How the stream's capacity is provisioned. */
-export type StreamCapacity =
+type StreamCapacity =
   | { readonly mode: 'on-demand' }
   | { readonly mode: 'provisioned'; readonly shardCount: number };
 

@@ -75,7 +75,7 @@ export function sidePackageFiles(): SideFile[] {
 }
 
 /** `sidePackageFiles` as the shell commands of a CDK `afterBundling` hook writing into `outputDir`. */
-export function sidePackageCommands(outputDir: string): string[] {
+function sidePackageCommands(outputDir: string): string[] {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   return sidePackageFiles().map((file) => {
     const target = join(outputDir, file.to);

@@ -42,7 +42,7 @@ export interface ArchiverOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-export interface ArchivedObject {
+interface ArchivedObject {
   readonly key: string;
   readonly kind: PlannedObject['kind'];
   /** Records (raw archive) or rows (tables) in the object. */

@@ -26,7 +26,7 @@ import {
  * parts in order; it handles no request itself.
  */
 
-export type HandlerFactory = (config: CollectorConfig, options: HandlerOptions) => LambdaHttpHandler;
+type HandlerFactory = (config: CollectorConfig, options: HandlerOptions) => LambdaHttpHandler;
 
 export interface LocalCollectorOptions {
   /** The environment to configure from. @default process.env */

@@ -8,7 +8,7 @@ import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
  * without sockets.
  */
 
-export const LOCAL_FUNCTION_NAME = 'clickstream-local';
+const LOCAL_FUNCTION_NAME = 'clickstream-local';
 
 /** What the translation needs from an `http.IncomingMessage`. */
 export interface NodeRequestLike {
@@ -60,13 +60,6 @@ function splitHeaders(rawHeaders: readonly string[]): {
   return { headers, cookie };
 }
 
-/** Header names lower-cased; repeated headers comma-joined, as function URLs deliver them. */
-export function collectHeaders(rawHeaders: readonly string[]): Record<string, string> {
-  const { headers, cookie } = splitHeaders(rawHeaders);
-  if (cookie !== undefined) headers.cookie = cookie;
-  return headers;
-}
-
 /**
  * How the event carries the body. UTF-8 text without a Content-Encoding goes as the text itself
  * (`isBase64Encoded: false`), as function URLs deliver text payloads; anything else (gzip bytes,
@@ -86,7 +79,7 @@ function eventBody(
 }
 
 /** Each `name=value` pair of the Cookie header(s), in order. */
-export function splitCookies(cookieHeader: string | undefined): string[] {
+function splitCookies(cookieHeader: string | undefined): string[] {
   if (cookieHeader === undefined) return [];
   return cookieHeader
     .split(/[;,]/)
@@ -95,7 +88,7 @@ export function splitCookies(cookieHeader: string | undefined): string[] {
 }
 
 /** Decoded query parameters; a repeated name gets its values comma-joined, as function URLs do. */
-export function parseQuery(rawQueryString: string): Record<string, string> | undefined {
+function parseQuery(rawQueryString: string): Record<string, string> | undefined {
   if (rawQueryString === '') return undefined;
   const parameters: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) {

@@ -19,7 +19,7 @@ import { formatRequestLine } from './request-line';
  * emulators or configuration (see collector.ts).
  */
 
-export type OutcomeListener = (outcome: RequestOutcome, context: Context) => void;
+type OutcomeListener = (outcome: RequestOutcome, context: Context) => void;
 
 /** One answered request, as the adapter saw it (intercepted requests are not reported). */
 export interface AnsweredRequest {
@@ -97,7 +97,7 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<BodyResul
   });
 }
 
-export function errorResponse(statusCode: number, error: string, message: string): LocalResponse {
+function errorResponse(statusCode: number, error: string, message: string): LocalResponse {
   const requestId = randomBytes(16).toString('hex');
   return {
     statusCode,

@@ -20,7 +20,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * What a laptop needs so the API document's cURL example (appId=test_release) works as is: the
  * `localDefault` of each function setting in the settings table.
  */
-export const LOCAL_COLLECTOR_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+const LOCAL_COLLECTOR_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
   settingsOf(FUNCTION_GROUPS).flatMap((setting) =>
     setting.env !== undefined && setting.localDefault !== undefined
       ? [[setting.env, setting.localDefault]]

@@ -46,7 +46,7 @@ function sqlString(value: string): string {
 }
 
 /** Every object of a table: one file per object, at the depth of its partition keys. */
-export function tableFilePattern(table: TableDefinition, location: LocalTablesLocation): string {
+function tableFilePattern(table: TableDefinition, location: LocalTablesLocation): string {
   const prefixes = {
     archive: location.archivePrefix,
     quarantine: location.quarantinePrefix,

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { dataText } from '../lambda/tables/decode-record';
 
 /**
  * Reads a sink record (README "Record format") for `npm run tail`: who sent it and which events it carries,
@@ -28,19 +28,14 @@ function text(value: unknown): string | null {
 }
 
 /**
- * The events a record's `data` carries: the raw body as received (JSON text, or base64 gzip text
- * when `compression` is gzip), or, for records re-packed by the collector, the events themselves.
+ * The events a record's `data` carries: the body's JSON array text, or base64 text of its gzip
+ * bytes (`compression=gzip`), decoded as the tables read it (`dataText`).
  */
-export function decodeEvents(data: unknown, compression: string | null): unknown[] {
-  let parsed: unknown = data;
-  if (typeof data === 'string') {
-    const json = compression === 'gzip' ? gunzipSync(Buffer.from(data, 'base64')).toString('utf8') : data;
-    parsed = JSON.parse(json);
-  }
-  if (Array.isArray(parsed)) return parsed;
-  // The web SDK's immediate mode may send a single event object.
-  if (isRecord(parsed)) return [parsed];
-  throw new Error('data is neither an event array nor an event');
+export function decodeEvents(data: unknown): unknown[] {
+  if (typeof data !== 'string') throw new Error('data is not a string');
+  const events: unknown = JSON.parse(dataText(data));
+  if (!Array.isArray(events)) throw new Error('data is not an event array');
+  return events;
 }
 
 export function summarizeRecord(bytes: Uint8Array): RecordSummary {
@@ -62,7 +57,7 @@ export function summarizeRecord(bytes: Uint8Array): RecordSummary {
     compression,
   };
   try {
-    const events = decodeEvents(record.data, compression === '' ? null : compression);
+    const events = decodeEvents(record.data);
     const eventTypes = events.map((event) => (isRecord(event) ? (text(event.event_type) ?? '?') : '?'));
     return { ...fields, eventCount: events.length, eventTypes, problem: null };
   } catch (error) {

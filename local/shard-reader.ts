@@ -146,13 +146,6 @@ export class ShardReader {
     return { records, behind, caughtUp };
   }
 
-  /** Forgets all positions; the next `read` starts over (after the stream was recreated, say). */
-  reset(): void {
-    this.#cursors.clear();
-    this.#startTypes.clear();
-    this.#opened = false;
-  }
-
   async #getRecords(iterator: string | undefined): Promise<GetRecordsCommandOutput> {
     return this.#client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_LIMIT }));
   }

@@ -12,7 +12,7 @@ import { choice, flag, formatted, integer, list, text } from './kinds';
 
 const MIB = 1024 * 1024;
 
-export const APP_ID = APP_ID_PATTERN;
+const APP_ID = APP_ID_PATTERN;
 
 /** Where a deployed stack keeps its app registry (lib/app-registry.ts; `npm run apps --stack`). */
 export function registryParameterName(stackName: string): string {

@@ -14,10 +14,10 @@ import '../lambda/zod-messages';
  * Who reads a setting: the collector function (and `npm start`), the archive consumer, the CDK app
  * only, `npm start` only, or a library.
  */
-export type Scope = 'function' | 'consumer' | 'stack' | 'local' | 'library';
+type Scope = 'function' | 'consumer' | 'stack' | 'local' | 'library';
 
 /** Whether a setting always has a value (`defaulted`, `required`) or may be absent (`optional`). */
-export type Presence = 'defaulted' | 'required' | 'optional';
+type Presence = 'defaulted' | 'required' | 'optional';
 
 export interface SettingOptions<T> {
   /** Environment variable the function or the local server reads. */
@@ -57,8 +57,7 @@ export interface Setting<T, P extends Presence = Presence> extends SettingOption
 export type AnySetting = Setting<unknown>;
 
 /** The value a setting yields once read: absent only when it is optional. */
-export type ValueOf<S> =
-  S extends Setting<infer T, infer P> ? (P extends 'optional' ? T | undefined : T) : never;
+type ValueOf<S> = S extends Setting<infer T, infer P> ? (P extends 'optional' ? T | undefined : T) : never;
 
 /** A named group of settings, e.g. the fields of the function's configuration. */
 export type SettingGroup = Readonly<Record<string, AnySetting>>;

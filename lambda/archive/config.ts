@@ -22,7 +22,7 @@ export interface ArchiveConfig {
 }
 
 /** The settings the consumer reads. */
-export const CONSUMER_READS: readonly AnySetting[] = [
+const CONSUMER_READS: readonly AnySetting[] = [
   COLLECTOR.bucket,
   ARCHIVE.archivePrefix,
   ARCHIVE.tablesPrefix,

@@ -19,7 +19,7 @@ import { failureCheckpoint } from './checkpoint';
 
 const gzipAsync = promisify(gzip);
 
-export interface ConsumeSummary {
+interface ConsumeSummary {
   readonly records: number;
   readonly events: number;
   readonly unusableElements: number;
@@ -52,7 +52,7 @@ export interface ConsumeResult {
 }
 
 /** `shardId-000000000000:4959…`: the ESM's event id is the shard id and the sequence number. */
-export function shardOf(record: KinesisStreamRecord): string {
+function shardOf(record: KinesisStreamRecord): string {
   const separator = record.eventID.lastIndexOf(':');
   return separator > 0 ? record.eventID.slice(0, separator) : 'shard';
 }

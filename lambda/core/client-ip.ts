@@ -46,7 +46,7 @@ function trustedHop(request: HttpRequest): string | null {
 }
 
 /** What the record's `ip` holds when no address is known or the policy drops it. */
-export const NO_IP = '';
+const NO_IP = '';
 
 /**
  * The client IP to write into the record's `ip` field, already anonymised as configured. Always a

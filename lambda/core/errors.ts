@@ -1,12 +1,10 @@
 /**
  * Every failure the collector answers deliberately is a `CollectorError`: it carries the HTTP
  * status, a stable machine-readable `code` and a message safe to show the client. Anything else
- * thrown is a bug and becomes a 500 whose body reveals nothing (see `toErrorResponse`).
+ * thrown is a bug and becomes a 500 whose body reveals nothing (see `errorResponse` in `responses.ts`).
  */
 export abstract class CollectorError extends Error {
   abstract readonly statusCode: number;
-  /** Whether `message` may be shown to the client; internal details never are. */
-  readonly expose: boolean = true;
   /** Extra response headers this error needs (`Allow`, `Retry-After`). */
   readonly headers: Readonly<Record<string, string>> = {};
 

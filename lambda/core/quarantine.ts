@@ -41,7 +41,7 @@ export interface RejectedBody {
 }
 
 /** After this many quarantined events of one request, each further one keeps only its first reason. */
-export const EVENTS_WITH_ALL_REASONS = 100;
+const EVENTS_WITH_ALL_REASONS = 100;
 /** Longer ids are cut: they are for finding the event, the text holds the whole of it. */
 const MAX_ID_LENGTH = 128;
 
@@ -102,7 +102,7 @@ function common(request: RequestSummary): RequestColumns {
   };
 }
 
-export function quarantineObjectKey(prefix: string, request: RequestSummary): string {
+function quarantineObjectKey(prefix: string, request: RequestSummary): string {
   return `${prefix}${hourPartition(request.receivedAt)}${request.rid}.ndjson.gz`;
 }
 

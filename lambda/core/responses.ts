@@ -28,7 +28,7 @@ export function errorResponse(error: unknown, requestId: string, headers: Header
   if (error instanceof CollectorError) {
     return jsonResponse(
       error.statusCode,
-      { error: error.code, message: error.expose ? error.message : 'Request failed', requestId },
+      { error: error.code, message: error.message, requestId },
       { ...headers, ...error.headers },
     );
   }

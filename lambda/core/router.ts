@@ -33,16 +33,16 @@ export interface CollectorDeps {
   readonly newRequestId?: () => string;
 }
 
-export interface CollectResult {
+interface CollectResult {
   readonly response: HttpResponse;
   readonly outcome: RequestOutcome;
 }
 
 export type Collector = (request: HttpRequest) => Promise<CollectResult>;
 
-export const QUARANTINED_HEADER = 'x-clickstream-quarantined';
+const QUARANTINED_HEADER = 'x-clickstream-quarantined';
 /** Appended to the collect path: the same checks, a report instead of storage. */
-export const VALIDATE_SUFFIX = '/validate';
+const VALIDATE_SUFFIX = '/validate';
 const MAX_OUTCOME_APP_ID_LENGTH = 128;
 const COLLECT_METHODS = ['POST', 'OPTIONS'];
 const READ_METHODS = ['GET', 'HEAD'];

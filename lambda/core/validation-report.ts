@@ -6,7 +6,7 @@ import type { JudgedRequest, StoragePlan } from './collect';
  * stored. A GA4-style debugging aid for checking tracking before it ships.
  */
 
-export interface EventVerdict {
+interface EventVerdict {
   readonly index: number;
   readonly event_id: string | null;
   readonly accepted: boolean;

@@ -3,8 +3,8 @@ import type { StreamPutResult, StreamSink } from '../core/ports';
 import type { EncodedRecord } from '../core/records/record';
 
 /** PutRecords limits (per call). */
-export const MAX_RECORDS_PER_CALL = 500;
-export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
+const MAX_RECORDS_PER_CALL = 500;
+const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
 
 /** Errors that retrying cannot fix: go to the fallback at once instead of burning the budget. */
 const PERMANENT_ERRORS = new Set([

@@ -46,7 +46,7 @@ export interface PlannedObject {
   lastIndex: number;
 }
 
-export interface BatchStats {
+interface BatchStats {
   readonly records: number;
   readonly events: number;
   readonly unusableElements: number;
@@ -73,7 +73,7 @@ export interface BatchOptions extends FlattenOptions {
   readonly maxLinesPerBatch?: number;
 }
 
-export const DEFAULT_MAX_LINES_PER_BATCH = 500_000;
+const DEFAULT_MAX_LINES_PER_BATCH = 500_000;
 
 export interface BatchLayout {
   /** e.g. `events/` (ends with "/"). */
@@ -87,7 +87,7 @@ function keySegment(value: string): string {
   return /^[A-Za-z0-9_.-]+$/.test(value) ? value : encodeURIComponent(value);
 }
 
-export function tablePartitionPath(partition: TablePartition): string {
+function tablePartitionPath(partition: TablePartition): string {
   const [year, month, day] = partition.day.split('-');
   const values = [keySegment(partition.app), year, month, day];
   return TABLE_PARTITION_KEYS.map((key, index) => `${key}=${values[index]}/`).join('');

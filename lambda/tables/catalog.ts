@@ -157,7 +157,7 @@ export interface TableDefinition<N extends string = string, C extends readonly C
 }
 
 /** The raw archive's hourly partitions, the layout CAoA's ETL reads. */
-export const ARCHIVE_PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
+const ARCHIVE_PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
 /** CAoA's partition keys for its event tables: the app, then the UTC day the request arrived. */
 export const TABLE_PARTITION_KEYS = [
   'partition_app',
@@ -179,26 +179,26 @@ const table = <const N extends string, const C extends readonly Column[]>(
   partitionKeys: source === 'tables' ? TABLE_PARTITION_KEYS : ARCHIVE_PARTITION_KEYS,
 });
 
-export const INGESTION_EVENTS_TABLE = table(
+const INGESTION_EVENTS_TABLE = table(
   'ingestion_events',
   'archive',
   'One row per stream record (one per request): the raw archive',
   ingestionEventsColumns,
 );
-export const EVENT_TABLE = table('event', 'tables', 'One row per event', eventColumns);
-export const EVENT_PARAMETER_TABLE = table(
+const EVENT_TABLE = table('event', 'tables', 'One row per event', eventColumns);
+const EVENT_PARAMETER_TABLE = table(
   'event_parameter',
   'tables',
   'One row per event attribute',
   eventParameterColumns,
 );
-export const USER_TABLE = table(
+const USER_TABLE = table(
   'user',
   'tables',
   'One row per user-profile event (the latest row of a user is its current profile)',
   userColumns,
 );
-export const ITEM_TABLE = table(
+const ITEM_TABLE = table(
   'item',
   'tables',
   'One row per item of an event (the latest row of an id is its current state)',
@@ -211,7 +211,7 @@ export const QUARANTINE_TABLE = table(
   'One row per quarantined event or rejected body, with the reasons: why an event never reached the stream',
   quarantineColumns,
 );
-export const FALLBACK_TABLE = table(
+const FALLBACK_TABLE = table(
   'fallback',
   'fallback',
   'One row per record Kinesis refused, kept in the S3 fallback (replay them with `npm run replay`)',
@@ -219,7 +219,7 @@ export const FALLBACK_TABLE = table(
 );
 
 /** The five tables of the API document's verification step, in the order the README lists them. */
-export const EVENT_TABLES = [
+const EVENT_TABLES = [
   INGESTION_EVENTS_TABLE,
   EVENT_TABLE,
   EVENT_PARAMETER_TABLE,
@@ -231,11 +231,10 @@ export const EVENT_TABLES = [
 export const TABLES = [...EVENT_TABLES, QUARANTINE_TABLE, FALLBACK_TABLE] as const;
 
 /** The flattened tables (everything but the raw archive). */
-export const FLAT_TABLES = [EVENT_TABLE, EVENT_PARAMETER_TABLE, USER_TABLE, ITEM_TABLE] as const;
+const FLAT_TABLES = [EVENT_TABLE, EVENT_PARAMETER_TABLE, USER_TABLE, ITEM_TABLE] as const;
 export type FlatTableName = (typeof FLAT_TABLES)[number]['name'];
 
 export type EventRow = RowOf<typeof eventColumns>;
 export type EventParameterRow = RowOf<typeof eventParameterColumns>;
 export type UserRow = RowOf<typeof userColumns>;
 export type ItemRow = RowOf<typeof itemColumns>;
-export type QuarantineRow = RowOf<typeof quarantineColumns>;

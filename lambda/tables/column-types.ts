@@ -4,7 +4,7 @@
  * row, so the three cannot drift apart.
  */
 
-export type ScalarKind = 'string' | 'bigint' | 'double' | 'float' | 'date';
+type ScalarKind = 'string' | 'bigint' | 'double' | 'float' | 'date';
 
 export type ColumnType =
   | { readonly kind: ScalarKind }
@@ -80,7 +80,7 @@ type ScalarValue<K extends ScalarKind> = K extends 'string'
       : number;
 
 /** The TypeScript value of a column of type `T`; every column may be null. */
-export type ValueOf<T extends ColumnType> = T extends { readonly kind: 'struct'; readonly fields: infer F }
+type ValueOf<T extends ColumnType> = T extends { readonly kind: 'struct'; readonly fields: infer F }
   ? F extends readonly Column[]
     ? RowOf<F> | null
     : never

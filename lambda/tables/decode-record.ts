@@ -25,7 +25,7 @@ export type DecodedRecord =
   | { readonly ok: false; readonly problem: string; readonly fields: RecordFields | null };
 
 /** Largest `data` after gunzip; the collector caps bodies at 8 MiB decompressed, so this is slack. */
-export const MAX_DECODED_DATA_BYTES = 16 * 1024 * 1024;
+const MAX_DECODED_DATA_BYTES = 16 * 1024 * 1024;
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;

@@ -12,7 +12,7 @@ import { UserAgentCache } from './user-agent';
  * MAX_DECODED_DATA_BYTES, and at most `maxRowsPerRecord` rows are built.
  */
 
-export interface FlatRows {
+interface FlatRows {
   readonly event: EventRow[];
   readonly event_parameter: EventParameterRow[];
   readonly user: UserRow[];
@@ -26,7 +26,7 @@ export interface TablePartition {
   readonly day: string;
 }
 
-export interface FlattenStats {
+interface FlattenStats {
   /** Elements of `data`. */
   readonly elements: number;
   /** Events that became rows. */
@@ -54,10 +54,10 @@ export interface FlattenOptions {
   readonly userAgents?: UserAgentCache;
 }
 
-export const DEFAULT_MAX_ROWS_PER_RECORD = 100_000;
+const DEFAULT_MAX_ROWS_PER_RECORD = 100_000;
 
 /** The record as one NDJSON line: its bytes, with exactly one trailing newline. */
-export function toNdjsonLine(data: Uint8Array): Buffer {
+function toNdjsonLine(data: Uint8Array): Buffer {
   let end = data.length;
   while (end > 0 && (data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end -= 1;
   return Buffer.concat([data.subarray(0, end), Buffer.from('\n')]);

@@ -11,7 +11,7 @@ export type JsonValue = string | boolean | null | LosslessNumber | JsonValue[] |
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Longest string value kept in a typed value (CAoA truncates event parameter strings alike). */
-export const MAX_STRING_VALUE_CHARS = 2048;
+const MAX_STRING_VALUE_CHARS = 2048;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -27,7 +27,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** Compact JSON text, numbers exactly as sent. */
-export function jsonText(value: JsonValue): string {
+function jsonText(value: JsonValue): string {
   return stringify(value) ?? 'null';
 }
 

@@ -47,7 +47,7 @@ function category(deviceType: string | undefined, os: string | undefined, browse
 
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
-export function parseUserAgent(ua: string | null): UserAgentFields {
+function parseUserAgent(ua: string | null): UserAgentFields {
   if (ua === null || ua.trim() === '') return NONE;
   const { browser, os, device } = new UAParser(ua).getResult();
   const deviceName = [device.vendor, device.model].filter((part) => part !== undefined && part !== '');

@@ -12,7 +12,7 @@ import { ENDPOINT_SETTINGS } from '../../settings/deployment-settings';
 import type { CollectorEndpoint } from './endpoint';
 
 /** A custom domain served with a certificate; the DNS record is created when the hosted zone is given. */
-export interface CustomDomain {
+interface CustomDomain {
   readonly domainName: string;
   /** ACM certificate ARN covering domainName (same region as the stack). */
   readonly certificateArn: string;

@@ -36,11 +36,11 @@ export interface InspectorOptions {
 }
 
 /** Per kind (accepted events, quarantine items): the newest 1,000, and at most 16 MiB of their JSON. */
-export const INSPECTOR_LIMITS: FeedLimits = { maxItems: 1_000, maxBytes: 16 * 1024 * 1024 };
+const INSPECTOR_LIMITS: FeedLimits = { maxItems: 1_000, maxBytes: 16 * 1024 * 1024 };
 /** Bounds one sync on a stream with a huge backlog (each round reads up to 10,000 records a shard). */
 const MAX_STREAM_ROUNDS = 100;
 
-export interface RequestCounts {
+interface RequestCounts {
   /** Answers to the collect path, preflights aside. */
   readonly total: number;
   /** 2xx: the events are stored (or quarantined). */

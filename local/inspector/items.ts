@@ -95,8 +95,7 @@ function readRecord(bytes: Uint8Array): { readonly record: Fields; readonly even
   try {
     const record: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
     if (!isFields(record)) return null;
-    const compression = text(record.compression);
-    return { record, events: decodeEvents(record.data, compression === '' ? null : compression) };
+    return { record, events: decodeEvents(record.data) };
   } catch {
     return null;
   }

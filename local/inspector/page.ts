@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
  * Policy allows only its own script and style, so hostile event text stays text.
  */
 
-export interface PageAsset {
+interface PageAsset {
   readonly contentType: string;
   readonly body: Buffer;
 }

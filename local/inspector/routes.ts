@@ -25,7 +25,7 @@ export interface InspectorRoutesOptions {
 }
 
 /** When no `limit` is given. */
-export const DEFAULT_LIMIT = 100;
+const DEFAULT_LIMIT = 100;
 const LIST_PARAMETERS = ['appId', 'event_type', 'rid', 'limit'];
 /** Bodies of inspector calls carry nothing; this much is read and thrown away, then the connection closes. */
 const MAX_IGNORED_BODY_BYTES = 64 * 1024;

@@ -21,9 +21,7 @@ export class AppsArgsError extends Error {
   override readonly name = 'AppsArgsError';
 }
 
-export type AppsAction =
-  | { readonly kind: 'list' }
-  | { readonly kind: 'add' | 'remove'; readonly appId: string };
+type AppsAction = { readonly kind: 'list' } | { readonly kind: 'add' | 'remove'; readonly appId: string };
 
 export interface AppsOptions {
   readonly action: AppsAction;

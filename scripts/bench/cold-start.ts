@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,7 +16,6 @@ import { BENCH_ENV } from './warm-cpu';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
-const NODE_24 = '24.22.3';
 
 const FLOOR = `import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -77,20 +74,13 @@ async function writeSidePackages(dir: string): Promise<void> {
   }
 }
 
-/** Node 24 from the npm registry (`node-<platform>-<arch>` ships the binary), cached under $TMPDIR. */
-async function node24(): Promise<{ path: string } | { error: string }> {
-  const dir = join(tmpdir(), 'clickstream-bench-cache', `node-${NODE_24}`);
-  const [binary, name] = [join(dir, 'package', 'bin', 'node'), `node-${process.platform}-${process.arch}`];
-  if (existsSync(binary)) return { path: binary };
+/** The Lambda runtime's Node.js, as CI fetches it (scripts/ci/fetch-node.sh, cached, integrity-checked). */
+async function lambdaNode(): Promise<{ version: string; path: string } | { error: string }> {
   try {
-    await mkdir(dir, { recursive: true });
-    await run('npm', ['pack', `${name}@${NODE_24}`, '--pack-destination', dir, '--silent'], { cwd: dir });
-    await run('tar', ['xzf', join(dir, `${name}-${NODE_24}.tgz`), '-C', dir, 'package/bin/node']);
-    await rm(join(dir, `${name}-${NODE_24}.tgz`));
-    return { path: binary };
+    const path = (await run('bash', [join(ROOT, 'scripts/ci/fetch-node.sh')])).stdout.trim();
+    return { version: (await run(path, ['--version'])).stdout.trim(), path };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    return { error: `npm pack ${name}@${NODE_24} failed: ${String(error).split('\n')[0]}` };
+    return { error: `scripts/ci/fetch-node.sh failed: ${String(error).split('\n')[0]}` };
   }
 }
 
@@ -131,10 +121,10 @@ export async function runColdStart(scratch: string, options: { readonly runs: nu
   const collector = await bundle({ file: join(ROOT, 'lambda/handler.ts') }, collectorPath);
   // The floor as any collector on the SDK would ship it: the Kinesis client, its whole default chain.
   const floor = await bundle({ source: FLOOR }, floorPath, true);
-  const modern = await node24();
+  const modern = await lambdaNode();
   const nodes = [
     [process.version, process.execPath],
-    ...('path' in modern ? [[`v${NODE_24}`, modern.path]] : []),
+    ...('path' in modern ? [[modern.version, modern.path]] : []),
   ];
   const comparisons = [];
   for (const [node = '', path = ''] of nodes) {

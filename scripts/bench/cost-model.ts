@@ -6,7 +6,7 @@ import { GB, HOURS_PER_MONTH, PRICES, type PriceTier, SECONDS_PER_MONTH } from '
  * raw archive and the event tables). Pure arithmetic; test/unit/bench/cost-model.test.ts checks it.
  */
 
-export type StreamMode = 'on-demand' | 'provisioned';
+type StreamMode = 'on-demand' | 'provisioned';
 
 /** A deployment choice; `managedCors`: the endpoint answers preflights. (ALBs: not modelled, see README.) */
 export interface Setup {

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import type { measureRecords } from './archive-proxy';
 import type { runColdStart } from './cold-start';
+import type { measureRecords } from './consumer';
 import { ASSUMED, billedMs, configurations, type Estimate, type Setup, type Workload } from './cost-model';
 import { CAOA_COST, PRICES_NOTE, SECONDS_PER_MONTH } from './prices';
 import { count, mib, money, range, type Summary, summarize } from './stats';
@@ -38,7 +38,7 @@ const tenEvents = (results: Results) =>
   results.warm.find((variant) => variant.events === 10 && !variant.gzip) as VariantResult;
 
 /** This run's figures, scaled to CAoA's request (2 KB of 10 events), with the model's assumptions. */
-export function costWorkload(results: Results): Workload {
+function costWorkload(results: Results): Workload {
   const ten = tenEvents(results);
   const { records } = results;
   const recordBytes = ten.recordBytes + ((2048 - ten.bodyBytes) * ten.embeddedBytes) / ten.bodyBytes;

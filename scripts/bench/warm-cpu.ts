@@ -31,13 +31,8 @@ export function benchRequest(events: number, gzip: boolean) {
   const body = gzip ? gzipBase64(json) : json;
   const hash = `hashCode=${hashCodeOf(body)}&compression=${gzip ? 'gzip' : ''}`;
   const name = `${events} event${events === 1 ? '' : 's'}${gzip ? ', gzip' : ''}`;
-  return {
-    name,
-    events,
-    gzip,
-    body,
-    query: `platform=Web&appId=test_app&upload_timestamp=${UPLOADED}&${hash}`,
-  };
+  const query = `platform=Web&appId=test_app&upload_timestamp=${UPLOADED}&${hash}`;
+  return { name, events, gzip, body, query };
 }
 type BenchRequest = ReturnType<typeof benchRequest>;
 

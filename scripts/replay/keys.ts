@@ -1,5 +1,5 @@
 /** What the collector names its fallback objects: `<prefix>year=…/hour=HH/<rid>.ndjson.gz`. */
-export const FALLBACK_SUFFIX = '.ndjson.gz';
+const FALLBACK_SUFFIX = '.ndjson.gz';
 
 /**
  * Whether a listed key is a fallback object to replay. Everything else under the prefix is

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCollector, startLocalCollector } from '../../local/collector';
 import { sampleEvent } from '../support/events';
 import { inspectorClient, postToCollector } from '../support/inspector';
+import { waitUntil } from '../support/wait';
 import type { BrowserSession } from './support/browser-session';
-import { waitUntil } from './support/collector-traffic';
 import { openBrowser } from './support/open-browser';
 import { summarizePng } from './support/png';
 

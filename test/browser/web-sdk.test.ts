@@ -9,6 +9,7 @@ import {
   type SinkRecord,
 } from '../support/record-schema';
 import { readStream } from '../support/stream-reader';
+import { waitUntil } from '../support/wait';
 import type { HarnessConfig, SdkStorage } from './page/clickstream-page';
 import { BROWSER_NAMES, type BrowserName, type BrowserSession } from './support/browser-session';
 import {
@@ -17,7 +18,6 @@ import {
   type CollectorTraffic,
   type SentEvent,
   startCollectorTap,
-  waitUntil,
 } from './support/collector-traffic';
 import { openBrowser } from './support/open-browser';
 import { bundlePage, type PageBundle, type PageSite, startPageSite } from './support/page-site';

@@ -12,7 +12,7 @@ export const CERTIFICATE_ARN =
 export const OIDC_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-client-AbCdEf';
 export const JWT_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-key-GhIjKl';
 
-export const OIDC_CONTEXT = {
+const OIDC_CONTEXT = {
   albOidcIssuer: 'https://idp.example.com',
   albOidcAuthorizationEndpoint: 'https://idp.example.com/authorize',
   albOidcTokenEndpoint: 'https://idp.example.com/token',
@@ -73,7 +73,7 @@ export interface Synthesized {
 }
 
 /** The context of cdk.json (the CDK feature flags), which the CLI hands every synth. */
-export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
+const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 

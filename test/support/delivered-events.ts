@@ -1,7 +1,5 @@
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createKinesisClient, createS3Client } from '../../local/aws-local-clients';
-import { ShardReader } from '../../local/shard-reader';
+import { decodeRecordEvents } from './record-schema';
+import { readObjects, readStreamRecords } from './stream-reader';
 
 /**
  * Reads back everything the collector stored — the whole stream and the fallback prefix — and
@@ -12,29 +10,11 @@ import { ShardReader } from '../../local/shard-reader';
 /** How many times each `event_id` was found. */
 export type EventCounts = Map<string, number>;
 
-interface StoredRecord {
-  readonly compression?: unknown;
-  readonly data?: unknown;
-}
-
-/** The events a sink record carries: its `data` is the body as sent (base64 gzip text when compressed). */
-export function eventIdsOfRecord(recordJson: string): string[] {
-  const record = JSON.parse(recordJson) as StoredRecord;
-  if (typeof record.data !== 'string') return [];
-  const text =
-    record.compression === 'gzip'
-      ? gunzipSync(Buffer.from(record.data, 'base64')).toString('utf8')
-      : record.data;
-  const events: unknown = JSON.parse(text);
-  if (!Array.isArray(events)) return [];
-  return events.flatMap((event: unknown) => {
+function countEvents(into: EventCounts, recordJson: string): void {
+  for (const event of decodeRecordEvents(JSON.parse(recordJson))) {
     const id = (event as { event_id?: unknown } | null)?.event_id;
-    return typeof id === 'string' ? [id] : [];
-  });
-}
-
-function count(into: EventCounts, ids: readonly string[]): void {
-  for (const id of ids) into.set(id, (into.get(id) ?? 0) + 1);
+    if (typeof id === 'string') into.set(id, (into.get(id) ?? 0) + 1);
+  }
 }
 
 export interface EmulatorTarget {
@@ -48,53 +28,26 @@ export interface EmulatorTarget {
 
 /** Every event in the stream, read from the start of each shard until the shards are drained. */
 export async function readStreamEvents(kinesisEndpoint: string, streamName: string): Promise<EventCounts> {
-  const client = createKinesisClient({ endpoint: kinesisEndpoint, region: 'us-east-1', emulator: true });
   const counts: EventCounts = new Map();
-  try {
-    const reader = new ShardReader(client, streamName, 'TRIM_HORIZON');
-    // kinesalite may answer an empty page before the end; two empty rounds in a row mean drained.
-    let emptyRounds = 0;
-    while (emptyRounds < 2) {
-      const { records, behind } = await reader.read();
-      for (const record of records)
-        count(counts, eventIdsOfRecord(Buffer.from(record.data).toString('utf8')));
-      emptyRounds = records.length === 0 && !behind ? emptyRounds + 1 : 0;
-    }
-    return counts;
-  } finally {
-    client.destroy();
+  for (const record of await readStreamRecords(kinesisEndpoint, streamName)) {
+    countEvents(counts, Buffer.from(record.data).toString('utf8'));
   }
+  return counts;
 }
 
 /** Every event in the fallback objects (gzip NDJSON of sink records) under `prefix`. */
-export async function readFallbackEvents(
+async function readFallbackEvents(
   s3Endpoint: string,
   bucket: string,
   prefix = 'fallback/',
 ): Promise<EventCounts> {
-  const client = createS3Client({ endpoint: s3Endpoint, region: 'us-east-1', emulator: true });
   const counts: EventCounts = new Map();
-  try {
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const entry of page.Contents ?? []) {
-        // The deep health check writes a probe object inside the prefix; it holds no records.
-        if (entry.Key === undefined || !entry.Key.endsWith('.ndjson.gz')) continue;
-        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: entry.Key }));
-        const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-        for (const line of gunzipSync(bytes).toString('utf8').split('\n')) {
-          if (line.trim() !== '') count(counts, eventIdsOfRecord(line));
-        }
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
-    return counts;
-  } finally {
-    client.destroy();
+  for (const { key, text } of await readObjects(s3Endpoint, bucket, prefix)) {
+    // The deep health check writes a probe object inside the prefix; it holds no records.
+    if (!key.endsWith('.ndjson.gz')) continue;
+    for (const line of text.split('\n')) if (line.trim() !== '') countEvents(counts, line);
   }
+  return counts;
 }
 
 export interface DeliveredEvents {

@@ -45,7 +45,7 @@ export type FaultMode =
   | { readonly kind: 'stall' }
   | { readonly kind: 'drop' };
 
-export interface ProxyCall {
+interface ProxyCall {
   /** `Kinesis_20131202.PutRecords` style target for Kinesis, `PUT /bucket/key` for S3. */
   readonly operation: string;
   readonly mode: FaultMode['kind'];

@@ -7,7 +7,7 @@ import type { AcceptedEvent, QuarantineItem } from '../../local/inspector/items'
  * share.
  */
 
-export interface ApiAnswer {
+interface ApiAnswer {
   readonly status: number;
   readonly headers: Headers;
   readonly body: unknown;

@@ -35,14 +35,14 @@ const key = fc.oneof(
   fc.string({ maxLength: 4 }).map((text) => JSON.stringify(text)),
 );
 
-export const oddNumberText = (): fc.Arbitrary<string> =>
+const oddNumberText = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom(...ODD_NUMBERS),
     fc.integer().map(String),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
   );
 
-export const oddStringText = (): fc.Arbitrary<string> =>
+const oddStringText = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom(...ODD_STRINGS),
     fc.string({ maxLength: 8 }).map((text) => JSON.stringify(text)),

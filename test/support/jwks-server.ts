@@ -11,7 +11,7 @@ import type { JSONWebKeySet } from 'jose';
  *   await jwks.stop();
  */
 
-export type JwksServerBehaviour = 'serve' | 'hang' | 'fail';
+type JwksServerBehaviour = 'serve' | 'hang' | 'fail';
 
 export interface JwksServer {
   /** `http://127.0.0.1:<port>/.well-known/jwks.json` */
@@ -26,7 +26,7 @@ export interface JwksServer {
   stop(): Promise<void>;
 }
 
-export const JWKS_PATH = '/.well-known/jwks.json';
+const JWKS_PATH = '/.well-known/jwks.json';
 
 export async function startJwksServer(initial: JSONWebKeySet = { keys: [] }): Promise<JwksServer> {
   let jwks = initial;

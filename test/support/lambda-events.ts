@@ -1,4 +1,5 @@
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { HttpRequest } from '../../lambda/core/ports';
 
 /**
  * Builds realistic Lambda events of the four shapes from one description of an HTTP request, so a
@@ -205,4 +206,20 @@ export function normalizeResult(result: unknown): NormalizedResult {
     ? Buffer.from(value.body ?? '', 'base64').toString()
     : (value.body ?? '');
   return { statusCode: value.statusCode, headers, body };
+}
+
+/** The request as the HTTP adapters hand it to the core, for tests that start at the core. */
+export function httpRequest(overrides: Partial<HttpRequest> = {}): HttpRequest {
+  return {
+    method: 'POST',
+    path: '/collect',
+    rawQueryString: 'appId=shop',
+    query: { appId: 'shop' },
+    headers: {},
+    cookies: [],
+    body: Buffer.alloc(0),
+    sourceIp: null,
+    endpoint: 'function-url',
+    ...overrides,
+  };
 }

@@ -74,7 +74,7 @@ export function mobileHashCode(text: string): string {
 }
 
 /** gzip of the UTF-8 bytes, as base64 text without line breaks. */
-export function gzipBase64Text(json: string): string {
+function gzipBase64Text(json: string): string {
   return gzipSync(Buffer.from(json, 'utf8')).toString('base64');
 }
 

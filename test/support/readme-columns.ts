@@ -34,7 +34,7 @@ export function documentedColumns(table: string): DocumentedColumn[] {
 }
 
 /** The short type the README gives a column. */
-export function shortType(type: ColumnType): string {
+function shortType(type: ColumnType): string {
   if (type.kind === 'struct') return 'struct';
   if (type.kind === 'array') return `array<${shortType(type.of)}>`;
   return type.kind;
@@ -58,7 +58,7 @@ type GlueNode =
   | { kind: 'struct'; fields: Map<string, GlueNode> };
 
 /** Parses a Glue (Hive) type string such as `array<struct<id:string,n:bigint>>`. */
-export function parseGlueType(text: string): GlueNode {
+function parseGlueType(text: string): GlueNode {
   let position = 0;
   const read = (): GlueNode => {
     const name = /^[a-z]+/.exec(text.slice(position))?.[0] ?? '';

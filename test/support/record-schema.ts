@@ -34,7 +34,7 @@ export const CONTRACT_FIELDS = [
   'source_type',
 ] as const;
 
-export const INGESTION_STRING_FIELDS = [
+const INGESTION_STRING_FIELDS = [
   'date',
   'data',
   'ip',
@@ -48,7 +48,7 @@ export const INGESTION_STRING_FIELDS = [
   'compression',
 ] as const;
 
-export const INGESTION_LONG_FIELDS = ['ingest_time', 'client_timestamp', 'server_ingest_time'] as const;
+const INGESTION_LONG_FIELDS = ['ingest_time', 'client_timestamp', 'server_ingest_time'] as const;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

@@ -3,7 +3,7 @@ import { type CollectorConfig, parseConfig } from '../../lambda/config';
 import type { RequestOutcome } from '../../lambda/core/outcome';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { type DeliveredEvents, readDeliveredEvents } from './delivered-events';
-import { useEmulatorCredentials } from './emulator-credentials';
+import { useEmulatorCredentials } from './emulator-clients';
 import { TEST_ENV } from './events';
 import { type FaultProxy, startFaultProxy } from './fault-proxy';
 
@@ -23,7 +23,7 @@ export const FAST_SINK_ENV = {
 } as const;
 
 /** Scheduling slack on a busy 2-core machine running other test files in parallel. */
-export const SCHEDULING_MARGIN_MS = 1_000;
+const SCHEDULING_MARGIN_MS = 1_000;
 
 /**
  * The longest a request may take: the stream phase ends at the retry budget (each call is aborted

@@ -19,6 +19,8 @@ export interface SinkRecordOptions {
   /** epoch ms */
   readonly receivedAt?: number;
   readonly clientTimestamp?: string | number | null;
+  /** Fields set last, over the built ones: for records the format does not allow. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 export const SAMPLE_RECEIVED_AT = Date.parse('2026-11-28T19:06:14.123Z');
@@ -48,6 +50,7 @@ export function sinkRecord(events: string | readonly unknown[], options: SinkRec
     platform: options.platform === undefined ? 'Android' : options.platform,
     rid: options.rid ?? '6fa77c634288e5247810bcad18a4a06a',
     source_type: 'http_server',
+    ...options.fields,
   };
 }
 

@@ -1,29 +1,27 @@
 import { gunzipSync } from 'node:zlib';
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { decodeRecordEvents } from './record-schema';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ShardReader, type StreamRecord } from '../../local/shard-reader';
+import { emulatorKinesis, emulatorS3 } from './emulator-clients';
 
 /** Reads back what reached the emulators, the way a downstream consumer would. */
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-export function emulatorKinesis(endpoint: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials,
-    requestHandler: new NodeHttpHandler(),
-  });
-}
-
-export function emulatorS3(endpoint: string): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+/** Every record on every shard of the stream, from the trim horizon until the shards are drained. */
+export async function readStreamRecords(endpoint: string, streamName: string): Promise<StreamRecord[]> {
+  const kinesis = emulatorKinesis(endpoint);
+  try {
+    const reader = new ShardReader(kinesis, streamName, 'TRIM_HORIZON');
+    const all: StreamRecord[] = [];
+    // kinesalite may answer an empty page before the end; two empty rounds in a row mean drained.
+    let emptyRounds = 0;
+    while (emptyRounds < 2) {
+      const { records, behind } = await reader.read();
+      all.push(...records);
+      emptyRounds = records.length === 0 && !behind ? emptyRounds + 1 : 0;
+    }
+    return all;
+  } finally {
+    kinesis.destroy();
+  }
 }
 
 /** Every record on every shard of the stream, from the beginning, parsed as JSON. */
@@ -31,58 +29,42 @@ export async function readStream(
   endpoint: string,
   streamName: string,
 ): Promise<Array<Record<string, unknown>>> {
-  const kinesis = emulatorKinesis(endpoint);
-  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
-  const records: Array<Record<string, unknown>> = [];
-  for (const shard of Shards) {
-    let { ShardIterator } = await kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.ShardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (ShardIterator) {
-      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
-      for (const record of page.Records ?? [])
-        records.push(JSON.parse(Buffer.from(record.Data ?? []).toString('utf8')));
-      if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
-      ShardIterator = page.NextShardIterator;
-    }
-  }
-  kinesis.destroy();
-  return records;
+  const records = await readStreamRecords(endpoint, streamName);
+  return records.map((record) => JSON.parse(Buffer.from(record.data).toString('utf8')));
 }
 
 export interface StoredObjectText {
   readonly key: string;
   readonly text: string;
+  /** Whether the object was stored gzip-compressed. */
+  readonly gzip: boolean;
 }
 
-/** Every object under `prefix`, gunzipped when it is gzip. */
+/** Every object under `prefix`, in key order, gunzipped when it is gzip. */
 export async function readObjects(
   endpoint: string,
   bucket: string,
   prefix: string,
 ): Promise<StoredObjectText[]> {
   const s3 = emulatorS3(endpoint);
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  const objects: StoredObjectText[] = [];
-  for (const { Key } of listed.Contents ?? []) {
-    if (Key === undefined) continue;
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
-    const bytes = Buffer.from(
-      await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())),
-    );
-    const text =
-      bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
-    objects.push({ key: Key, text });
+  try {
+    const objects: StoredObjectText[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const { Key } of page.Contents ?? []) {
+        if (Key === undefined) continue;
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+        const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+        const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        objects.push({ key: Key, text: (gzip ? gunzipSync(bytes) : bytes).toString('utf8'), gzip });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return objects;
+  } finally {
+    s3.destroy();
   }
-  s3.destroy();
-  return objects;
-}
-
-/** The events a record carries, whatever its encoding (plain JSON or base64 gzip text). */
-export function eventsOfRecord(record: Record<string, unknown>): Array<Record<string, unknown>> {
-  return decodeRecordEvents(record) as Array<Record<string, unknown>>;
 }

@@ -111,7 +111,7 @@ export async function mapConcurrent<T, R>(
 }
 
 /** `statusCode` of a request that was still unanswered when its time limit ran out. */
-export const NO_ANSWER = 0;
+const NO_ANSWER = 0;
 
 /**
  * Sends each request through the Lambda handler (function URL events), `concurrency` at a time.

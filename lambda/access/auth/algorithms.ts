@@ -11,8 +11,8 @@ import { ConfigError } from '../../config';
 export type KeySourceKind = 'jwks' | 'public-key' | 'secret';
 
 const ENV_NAME = 'CLICKSTREAM_AUTH_ALGORITHMS';
-export const HMAC_ALGORITHMS: readonly JWSAlgorithm[] = ['HS256', 'HS384', 'HS512'];
-export const ASYMMETRIC_ALGORITHMS: readonly JWSAlgorithm[] = [
+const HMAC_ALGORITHMS: readonly JWSAlgorithm[] = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC_ALGORITHMS: readonly JWSAlgorithm[] = [
   'RS256',
   'RS384',
   'RS512',

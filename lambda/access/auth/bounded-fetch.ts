@@ -4,7 +4,7 @@
  * the function's memory (the key set outlives the request in the warm environment).
  */
 
-export class ResponseTooLargeError extends Error {
+class ResponseTooLargeError extends Error {
   override readonly name = 'ResponseTooLargeError';
 }
 

@@ -10,13 +10,13 @@ import {
 } from './browser-session';
 
 /** Debian's Chromium (installed by scripts/ensure-browsers.sh), driven by playwright-core over CDP. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * Without these, Chromium in a sandboxed CI container hangs on background network lookups
  * (component updates, sync, QUIC probes) or fails to start (no user namespaces, no GPU).
  */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -32,7 +32,7 @@ export interface CollectorPost extends Exchange {
 }
 
 /** An OPTIONS request carrying `Access-Control-Request-Method`: the browser asking first. */
-export interface Preflight extends Exchange {
+interface Preflight extends Exchange {
   /** The `Access-Control-Request-Headers` list, lower-cased and trimmed. */
   readonly requestedHeaders: readonly string[];
 }
@@ -212,17 +212,4 @@ export async function startCollectorTap(collectorUrl: string, collectPath: strin
         server.close(() => resolve());
       }),
   };
-}
-
-/** Polls `condition` every 100 ms; fails with `what` after `timeoutMs` (every wait is bounded). */
-export async function waitUntil(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

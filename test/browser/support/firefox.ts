@@ -11,7 +11,7 @@ import {
  * WebDriver BiDi, Firefox's own remote protocol. Playwright cannot drive it: its Firefox support
  * needs Playwright's patched Firefox build, which is not a Debian package.
  */
-export const FIREFOX_PATH = '/usr/bin/firefox-esr';
+const FIREFOX_PATH = '/usr/bin/firefox-esr';
 
 /**
  * Firefox phones home on its own (telemetry, captive-portal and connectivity probes, DNS over
@@ -19,7 +19,7 @@ export const FIREFOX_PATH = '/usr/bin/firefox-esr';
  * answers. puppeteer's profile already turns off updates, Normandy, Safe Browsing and health
  * reports; these cover the rest.
  */
-export const FIREFOX_PREFS: Readonly<Record<string, string | number | boolean>> = {
+const FIREFOX_PREFS: Readonly<Record<string, string | number | boolean>> = {
   'network.captive-portal-service.enabled': false,
   'network.connectivity-service.enabled': false,
   'toolkit.telemetry.enabled': false,

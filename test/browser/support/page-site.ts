@@ -13,7 +13,7 @@ import { build } from 'esbuild';
  */
 
 const PAGE_ENTRY = fileURLToPath(new URL('../page/clickstream-page.ts', import.meta.url));
-export const PAGE_TITLE = 'Clickstream test shop';
+const PAGE_TITLE = 'Clickstream test shop';
 
 const INDEX_HTML = `<!doctype html>
 <html lang="en">

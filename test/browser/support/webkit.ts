@@ -19,9 +19,9 @@ import {
  * it speaks no BiDi). WebKitGTK has no headless mode, so each session gets its own virtual X
  * display (Xvfb). Playwright's WebKit would need Playwright's own WebKit build, not a Debian package.
  */
-export const WEBKIT_DRIVER_PATH = '/usr/bin/WebKitWebDriver';
-export const MINIBROWSER_PATH = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-export const XVFB_PATH = '/usr/bin/Xvfb';
+const WEBKIT_DRIVER_PATH = '/usr/bin/WebKitWebDriver';
+const MINIBROWSER_PATH = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const XVFB_PATH = '/usr/bin/Xvfb';
 
 interface VirtualDisplay {
   /** e.g. `:99` */

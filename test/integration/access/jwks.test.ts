@@ -1,19 +1,13 @@
 import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthenticator, resetJwksCache } from '../../../lambda/access/auth';
 import type { AuthenticatorDeps } from '../../../lambda/access/auth/authenticator';
-import { MAX_JWKS_BYTES } from '../../../lambda/access/auth/jwks-key-source';
+import { createAuthenticator } from '../../../lambda/access/auth/authenticator';
+import { MAX_JWKS_BYTES, resetJwksCache } from '../../../lambda/access/auth/jwks-key-source';
 import type { AuthConfig } from '../../../lambda/config';
 import type { Authenticator } from '../../../lambda/core/ports';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server';
-import {
-  authConfig,
-  cookie,
-  hmacSignedWithPublicPem,
-  httpRequest,
-  NOW_MS,
-  signToken,
-} from '../../unit/access/fixtures';
+import { authConfig, cookie, hmacSignedWithPublicPem, NOW_MS, signToken } from '../../support/jwt-tokens';
+import { httpRequest } from '../../support/lambda-events';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

@@ -1,15 +1,15 @@
-import { gunzipSync } from 'node:zlib';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKinesisClient, createS3Client } from '../../../local/aws-local-clients';
 import { type Emulators, startEmulators } from '../../../local/emulators';
 import { queryLocalTables } from '../../../local/local-tables';
 import { ShardReader, type StreamRecord } from '../../../local/shard-reader';
+import { emulatorKinesis, emulatorS3 } from '../../support/emulator-clients';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
 import { kinesisStreamEvent } from '../../support/kinesis-events';
 import { sinkRecordBytes } from '../../support/sink-records';
+import { readObjects } from '../../support/stream-reader';
 
 /**
  * The deployed archive consumer's handler (lambda/archive/handler.ts), run against real records
@@ -82,12 +82,8 @@ describe('archive consumer against kinesalite and s3rver', () => {
   beforeAll(async () => {
     emulators = await startEmulators({ streamName: STREAM, bucket: BUCKET, shardCount: 1 });
     proxy = await startFaultProxy({ target: emulators.s3Endpoint });
-    kinesis = createKinesisClient({
-      endpoint: emulators.kinesisEndpoint,
-      region: 'us-east-1',
-      emulator: true,
-    });
-    s3 = createS3Client({ endpoint: emulators.s3Endpoint, region: 'us-east-1', emulator: true });
+    kinesis = emulatorKinesis(emulators.kinesisEndpoint);
+    s3 = emulatorS3(emulators.s3Endpoint);
     reader = new ShardReader(kinesis, STREAM, 'TRIM_HORIZON');
     await reader.open();
     Object.assign(process.env, {
@@ -117,14 +113,15 @@ describe('archive consumer against kinesalite and s3rver', () => {
     const response = await handler(kinesisStreamEvent(records));
     expect(response).toEqual({ batchItemFailures: [] });
 
-    const archive = await keys('events/');
+    const archive = await readObjects(emulators.s3Endpoint, BUCKET, 'events/');
     expect(archive).toHaveLength(1);
-    expect(archive[0]).toMatch(
+    expect(archive[0]?.key).toMatch(
       /^events\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\/shardId-000000000000-\d+\.json\.gz$/,
     );
-    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: archive[0] }));
-    const lines = gunzipSync(Buffer.from((await object.Body?.transformToByteArray()) ?? [])).toString('utf8');
-    expect(lines).toBe(records.map((record) => `${Buffer.from(record.data).toString('utf8')}\n`).join(''));
+    expect(archive[0]?.gzip).toBe(true);
+    expect(archive[0]?.text).toBe(
+      records.map((record) => `${Buffer.from(record.data).toString('utf8')}\n`).join(''),
+    );
 
     const tables = await keys('tables/');
     expect(tables.some((key) => key.startsWith('tables/event/partition_app=shop/partition_year='))).toBe(

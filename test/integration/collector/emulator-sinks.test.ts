@@ -19,8 +19,8 @@ import {
   type RequestSpec,
 } from '../../support/lambda-events';
 import { quarantineLines } from '../../support/quarantine';
-import { CONTRACT_FIELDS } from '../../support/record-schema';
-import { eventsOfRecord, readObjects, readStream } from '../../support/stream-reader';
+import { CONTRACT_FIELDS, decodeRecordEvents } from '../../support/record-schema';
+import { readObjects, readStream } from '../../support/stream-reader';
 
 // The real handler with the real Kinesis and S3 adapters, against kinesalite and s3rver on loopback.
 let emulators: Emulators;
@@ -98,7 +98,7 @@ describe('the Kinesis and S3 adapters', () => {
     });
     const [record] = await recordWithRid(response.headers['x-request-id']);
     expect(record).toMatchObject({ compression: 'gzip', data: text });
-    expect(eventsOfRecord(record as Record<string, unknown>)).toEqual(events);
+    expect(decodeRecordEvents(record as Record<string, unknown>)).toEqual(events);
   });
 
   it('splits an oversized request into several records that all reach the stream', async () => {
@@ -109,7 +109,7 @@ describe('the Kinesis and S3 adapters', () => {
     });
     const records = await recordWithRid(response.headers['x-request-id']);
     expect(records.length).toBeGreaterThan(1);
-    expect(records.flatMap((record) => eventsOfRecord(record))).toEqual(events);
+    expect(records.flatMap((record) => decodeRecordEvents(record))).toEqual(events);
   });
 
   it('writes to the S3 fallback when the stream refuses, and answers 200', async () => {
@@ -126,7 +126,7 @@ describe('the Kinesis and S3 adapters', () => {
     expect(object?.key).toMatch(/^fallback\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\//);
     const record = JSON.parse(object?.text.trim() as string);
     expect(record).toMatchObject({ rid, appId: 'test_app', source_type: 'http_server' });
-    expect(eventsOfRecord(record)).toEqual(events);
+    expect(decodeRecordEvents(record)).toEqual(events);
   });
 
   it('answers 503 with Retry-After when the stream and the bucket both refuse', async () => {

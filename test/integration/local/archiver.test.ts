@@ -1,24 +1,19 @@
-import { gunzipSync } from 'node:zlib';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArchiver } from '../../../local/archiver';
-import { createKinesisClient, createS3Client } from '../../../local/aws-local-clients';
 import { type Emulators, startEmulators } from '../../../local/emulators';
+import { emulatorKinesis, emulatorS3 } from '../../support/emulator-clients';
+import { readObjects } from '../../support/stream-reader';
 
 describe('local archiver', () => {
   let emulators: Emulators;
-  let kinesis: ReturnType<typeof createKinesisClient>;
-  let s3: ReturnType<typeof createS3Client>;
+  let kinesis: ReturnType<typeof emulatorKinesis>;
+  let s3: ReturnType<typeof emulatorS3>;
 
   beforeAll(async () => {
     emulators = await startEmulators({ streamName: 'archive-test', bucket: 'archive-test', shardCount: 2 });
-    kinesis = createKinesisClient({
-      endpoint: emulators.kinesisEndpoint,
-      region: 'us-east-1',
-      emulator: true,
-    });
-    s3 = createS3Client({ endpoint: emulators.s3Endpoint, region: 'us-east-1', emulator: true });
+    kinesis = emulatorKinesis(emulators.kinesisEndpoint);
+    s3 = emulatorS3(emulators.s3Endpoint);
   });
 
   afterAll(async () => {
@@ -55,8 +50,8 @@ describe('local archiver', () => {
       await archiver.stop();
     }
 
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'archive-test', Prefix: 'archive/' }));
-    const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+    const objects = await readObjects(emulators.s3Endpoint, 'archive-test', 'archive/');
+    const keys = objects.map((object) => object.key);
     expect(keys).toHaveLength(2);
     for (const key of keys) {
       expect(key).toMatch(
@@ -67,14 +62,11 @@ describe('local archiver', () => {
     expect(new Set(keys.map((key) => key.match(/shardId-\d+/)?.[0])).size).toBe(2);
 
     const archived: { rid: string }[] = [];
-    for (const key of keys) {
-      const object = await s3.send(new GetObjectCommand({ Bucket: 'archive-test', Key: key }));
-      const lines = gunzipSync(Buffer.from((await object.Body?.transformToByteArray()) ?? [])).toString(
-        'utf8',
-      );
-      expect(lines.endsWith('\n')).toBe(true);
+    for (const { text, gzip } of objects) {
+      expect(gzip).toBe(true);
+      expect(text.endsWith('\n')).toBe(true);
       archived.push(
-        ...lines
+        ...text
           .trimEnd()
           .split('\n')
           .map((line) => JSON.parse(line) as { rid: string }),

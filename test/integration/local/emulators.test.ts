@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKinesisClient, createS3Client } from '../../../local/aws-local-clients';
 import { type Emulators, startEmulators } from '../../../local/emulators';
+import { emulatorKinesis, emulatorS3 } from '../../support/emulator-clients';
 
 function refusesConnections(endpoint: string): Promise<boolean> {
   const { hostname, port } = new URL(endpoint);
@@ -35,11 +35,7 @@ describe('startEmulators', () => {
   });
 
   it('creates the stream ACTIVE with the shards asked for', async () => {
-    const client = createKinesisClient({
-      endpoint: emulators.kinesisEndpoint,
-      region: 'us-east-1',
-      emulator: true,
-    });
+    const client = emulatorKinesis(emulators.kinesisEndpoint);
     try {
       const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'emulator-test' }));
       expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
@@ -50,7 +46,7 @@ describe('startEmulators', () => {
   });
 
   it('creates the bucket', async () => {
-    const client = createS3Client({ endpoint: emulators.s3Endpoint, region: 'us-east-1', emulator: true });
+    const client = emulatorS3(emulators.s3Endpoint);
     try {
       const head = await client.send(new HeadBucketCommand({ Bucket: 'emulator-test' }));
       expect(head.$metadata.httpStatusCode).toBe(200);
@@ -63,7 +59,7 @@ describe('startEmulators', () => {
 describe('stopping the emulators', () => {
   it('closes both ports, even with a keep-alive client connected', async () => {
     const emulators = await startEmulators({ streamName: 'stop-test', bucket: 'stop-test' });
-    const client = createS3Client({ endpoint: emulators.s3Endpoint, region: 'us-east-1', emulator: true });
+    const client = emulatorS3(emulators.s3Endpoint);
     await client.send(new HeadBucketCommand({ Bucket: 'stop-test' }));
     await emulators.stop();
     client.destroy();

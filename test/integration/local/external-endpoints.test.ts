@@ -1,10 +1,8 @@
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
-import { createS3Client } from '../../../local/aws-local-clients';
 import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { type Emulators, startEmulators } from '../../../local/emulators';
+import { readObjects } from '../../support/stream-reader';
 
 /** With AWS_ENDPOINT_URL_* set, the local collector uses those services and starts no emulator. */
 
@@ -52,20 +50,8 @@ describe('local collector with external endpoints', () => {
     const rid = response.headers.get('x-request-id') ?? '';
     // Stopping drains the stream one last time, so the archive is complete afterwards.
     await collector.stop();
-    const s3 = createS3Client({ endpoint: external.s3Endpoint, region: 'us-east-1', emulator: true });
-    try {
-      const listed = await s3.send(
-        new ListObjectsV2Command({ Bucket: 'external-bucket', Prefix: 'archive/' }),
-      );
-      const texts = await Promise.all(
-        (listed.Contents ?? []).map(async (object) => {
-          const got = await s3.send(new GetObjectCommand({ Bucket: 'external-bucket', Key: object.Key }));
-          return gunzipSync(Buffer.from((await got.Body?.transformToByteArray()) ?? [])).toString('utf8');
-        }),
-      );
-      expect(texts.some((text) => text.includes(rid))).toBe(true);
-    } finally {
-      s3.destroy();
-    }
+    const archived = await readObjects(external.s3Endpoint, 'external-bucket', 'archive/');
+    expect(archived.every((object) => object.gzip)).toBe(true);
+    expect(archived.some((object) => object.text.includes(rid))).toBe(true);
   });
 });

@@ -1,22 +1,12 @@
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
-import { createKinesisClient, createS3Client } from '../../../local/aws-local-clients';
 import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { ShardReader, type StreamRecord } from '../../../local/shard-reader';
+import { emulatorKinesis } from '../../support/emulator-clients';
+import { readObjects } from '../../support/stream-reader';
+import { eventually } from '../../support/wait';
 
 /** The whole local path with the Lambda's real handler: HTTP → handler → Kinesis emulator → archive. */
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('local collector with the Lambda handler', () => {
   let collector: LocalCollector;
@@ -30,11 +20,7 @@ describe('local collector with the Lambda handler', () => {
   });
 
   it('accepts the API document cURL example with 200 and puts its record on the stream', async () => {
-    const kinesis = createKinesisClient({
-      endpoint: collector.kinesisEndpoint,
-      region: 'us-east-1',
-      emulator: true,
-    });
+    const kinesis = emulatorKinesis(collector.kinesisEndpoint);
     try {
       const reader = new ShardReader(kinesis, collector.streamName, 'TRIM_HORIZON');
       await reader.read();
@@ -47,7 +33,11 @@ describe('local collector with the Lambda handler', () => {
       const rid = response.headers.get('x-request-id');
       expect(rid).toMatch(/^[0-9a-f]{32}$/);
 
-      const record = await eventually<StreamRecord>(async () => (await reader.read()).records[0]);
+      const record = await eventually<StreamRecord>(
+        'the record is on the stream',
+        async () => (await reader.read()).records[0],
+        10_000,
+      );
       const sink = JSON.parse(Buffer.from(record.data).toString('utf8')) as Record<string, unknown>;
       expect(sink).toMatchObject({
         appId: 'test_release',
@@ -71,27 +61,18 @@ describe('local collector with the Lambda handler', () => {
       body: API_EXAMPLE.body,
     });
     const rid = response.headers.get('x-request-id') ?? '';
-    const s3 = createS3Client({ endpoint: collector.s3Endpoint, region: 'us-east-1', emulator: true });
-    try {
-      const archived = await eventually(async () => {
-        const listed = await s3.send(
-          new ListObjectsV2Command({ Bucket: collector.bucket, Prefix: 'archive/' }),
-        );
-        for (const object of listed.Contents ?? []) {
-          const got = await s3.send(new GetObjectCommand({ Bucket: collector.bucket, Key: object.Key }));
-          const text = gunzipSync(Buffer.from((await got.Body?.transformToByteArray()) ?? [])).toString(
-            'utf8',
-          );
-          if (text.includes(rid)) return { key: object.Key ?? '', text };
-        }
-        return undefined;
-      });
-      expect(archived.key).toMatch(/^archive\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\//);
-      const lines = archived.text.trimEnd().split('\n');
-      expect(lines.some((line) => (JSON.parse(line) as { rid: string }).rid === rid)).toBe(true);
-    } finally {
-      s3.destroy();
-    }
+    const archived = await eventually(
+      'the record is archived',
+      async () =>
+        (await readObjects(collector.s3Endpoint, collector.bucket, 'archive/')).find((object) =>
+          object.text.includes(rid),
+        ),
+      10_000,
+    );
+    expect(archived.key).toMatch(/^archive\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\//);
+    expect(archived.gzip).toBe(true);
+    const lines = archived.text.trimEnd().split('\n');
+    expect(lines.some((line) => (JSON.parse(line) as { rid: string }).rid === rid)).toBe(true);
   });
 
   it('answers GET /health with 200', async () => {

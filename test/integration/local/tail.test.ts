@@ -1,10 +1,10 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
-import { createKinesisClient } from '../../../local/aws-local-clients';
 import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { type KinesisEmulator, startKinesisEmulator } from '../../../local/emulators';
 import { startTailProcess, type ToolProcess } from '../../support/collector-process';
+import { emulatorKinesis } from '../../support/emulator-clients';
 
 /**
  * `npm run tail` as the README's quick start uses it: requests are sent first, tail is started
@@ -119,7 +119,7 @@ describe('npm run tail on another Kinesis endpoint (AWS_ENDPOINT_URL_KINESIS)', 
   });
 
   it('shows the newest records of the last minutes, and an empty shard does not hold it up', async () => {
-    const client = createKinesisClient({ endpoint: kinesis.endpoint, region: 'us-east-1', emulator: true });
+    const client = emulatorKinesis(kinesis.endpoint);
     const rids = ['a', 'b', 'c'].map((letter) => letter.repeat(32));
     try {
       for (const rid of rids) {

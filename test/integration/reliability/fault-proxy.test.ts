@@ -1,8 +1,8 @@
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKinesisClient } from '../../../local/aws-local-clients';
 import { type KinesisEmulator, startKinesisEmulator } from '../../../local/emulators';
 import { readStreamEvents } from '../../support/delivered-events';
+import { emulatorKinesis } from '../../support/emulator-clients';
 import { type FaultProxy, seededRandom, startFaultProxy } from '../../support/fault-proxy';
 
 /**
@@ -25,7 +25,7 @@ describe('fault proxy in front of the Kinesis emulator', () => {
   beforeAll(async () => {
     kinesis = await startKinesisEmulator({ streamName: 'fault-proxy' });
     proxy = await startFaultProxy({ target: kinesis.endpoint });
-    client = createKinesisClient({ endpoint: proxy.endpoint, region: 'us-east-1', emulator: true });
+    client = emulatorKinesis(proxy.endpoint);
   });
 
   afterAll(async () => {

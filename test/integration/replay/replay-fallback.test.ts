@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecord, type RecordContext } from '../../../lambda/core/records/record';
 import { type Emulators, startEmulators } from '../../../local/emulators';
 import { type ReplayRun, replayFallback } from '../../../scripts/replay-fallback';
-import { useEmulatorCredentials } from '../../support/emulator-credentials';
+import { emulatorS3, useEmulatorCredentials } from '../../support/emulator-clients';
 import { sampleBatch } from '../../support/events';
-import { emulatorS3, readObjects, readStream } from '../../support/stream-reader';
+import { readObjects, readStream } from '../../support/stream-reader';
 
 // The replay tool with real S3 and Kinesis clients against kinesalite and s3rver on loopback.
 let emulators: Emulators;

@@ -1,6 +1,6 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAuthenticator } from '../../../lambda/access/auth';
+import { createAuthenticator } from '../../../lambda/access/auth/authenticator';
 import { MAX_TOKEN_COOKIES } from '../../../lambda/access/auth/token';
 import { ForbiddenError, ServiceUnavailableError } from '../../../lambda/core/errors';
 import type { Authenticator, HttpRequest } from '../../../lambda/core/ports';
@@ -10,12 +10,12 @@ import {
   bearer,
   cookie,
   hmacSignedWithPublicPem,
-  httpRequest,
   NOW_MS,
   NOW_S,
   signToken,
   unsecuredToken,
-} from './fixtures';
+} from '../../support/jwt-tokens';
+import { httpRequest } from '../../support/lambda-events';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCorsPolicy } from '../../../lambda/access/cors';
 import { assertNoPublicSuffixWildcards, publicSuffixWildcards } from '../../../lambda/access/cors-wildcards';
-import { httpRequest } from './fixtures';
+import { httpRequest } from '../../support/lambda-events';
 
 const ALLOWED = ['https://shop.example.org', 'https://*.example.com', 'http://localhost:3000'];
 

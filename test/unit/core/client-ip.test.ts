@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveClientIp } from '../../../lambda/core/client-ip';
 import type { EndpointKind } from '../../../lambda/core/ports';
-import { httpRequest } from '../access/fixtures';
+import { httpRequest } from '../../support/lambda-events';
 
 function request(
   forwardedFor: string | undefined,

@@ -1,10 +1,10 @@
 import { exportSPKI, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareAuthenticator } from '../../../lambda/access/auth';
+import { prepareAuthenticator } from '../../../lambda/access/auth/prepare';
 import { ConfigError } from '../../../lambda/config';
 import { sampleEvent, testConfig } from '../../support/events';
+import { AUDIENCE, ISSUER, signToken } from '../../support/jwt-tokens';
 import { memoryCollector } from '../../support/memory-collector';
-import { AUDIENCE, ISSUER, signToken } from '../access/fixtures';
 
 // Auth wired into the whole handler: per-app, cookie or Bearer, 403 without leaking why.
 let privateKey: CryptoKey;

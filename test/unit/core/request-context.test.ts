@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bounded, clientTimestamp, FIELD_LIMITS, requestContext } from '../../../lambda/core/request-context';
-import { httpRequest } from '../access/fixtures';
+import { httpRequest } from '../../support/lambda-events';
 
 const policy = { ipPolicy: 'first-forwarded', ipAnonymization: 'keep' } as const;
 

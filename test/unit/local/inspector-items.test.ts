@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { eventLines, type RequestSummary, rejectedBodyLine } from '../../../lambda/core/quarantine';
 import {
@@ -8,29 +7,25 @@ import {
   quarantineLines,
   recordEvents,
 } from '../../../local/inspector/items';
+import { type SinkRecordOptions, sinkRecordBytes } from '../../support/sink-records';
 
 /** Reading what the collector stored into the inspector's items. */
 
 const RID = '0123456789abcdef0123456789abcdef';
 
-function record(fields: Record<string, unknown>): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      appId: 'shop',
-      compression: null,
-      timestamp: '2024-06-27T06:19:45.123Z',
-      ingest_time: 1_719_469_185_123,
-      platform: 'Web',
-      rid: RID,
-      ...fields,
-    }),
-  );
-}
+const record = (data: string | readonly unknown[], options: SinkRecordOptions = {}): Buffer =>
+  sinkRecordBytes(data, {
+    appId: 'shop',
+    rid: RID,
+    platform: 'Web',
+    receivedAt: Date.parse('2024-06-27T06:19:45.123Z'),
+    ...options,
+  });
 
 describe('recordEvents', () => {
   it('gives each event of a record with the record’s appId, rid, time and platform', () => {
     const events = [{ event_type: 'click', event_id: 'e1' }, { event_type: 'view' }];
-    const batch = recordEvents(record({ data: JSON.stringify(events) }), 'stream', 0);
+    const batch = recordEvents(record(events), 'stream', 0);
 
     expect(batch?.receivedAt).toBe(1_719_469_185_123);
     expect(batch?.items.map((entry) => entry.value)).toEqual([
@@ -49,32 +44,27 @@ describe('recordEvents', () => {
   });
 
   it('decodes base64 gzip text when the record says compression gzip', () => {
-    const data = gzipSync(JSON.stringify([{ event_type: 'gz' }])).toString('base64');
-    const batch = recordEvents(record({ data, compression: 'gzip' }), 'fallback', 0);
+    const batch = recordEvents(record([{ event_type: 'gz' }], { gzip: true }), 'fallback', 0);
 
     expect(batch?.items.map((entry) => entry.value)).toEqual([
       expect.objectContaining({ eventType: 'gz', source: 'fallback' }),
     ]);
   });
 
-  it('reads a single event object (the web SDK immediate mode) as one event', () => {
-    const batch = recordEvents(record({ data: '{"event_type":"one"}' }), 'stream', 0);
-
-    expect(batch?.items).toHaveLength(1);
-  });
-
   it('gives null for what is not a collector record', () => {
     expect(recordEvents(Buffer.from('not json'), 'stream', 0)).toBeNull();
     expect(recordEvents(Buffer.from('[1,2]'), 'stream', 0)).toBeNull();
-    expect(recordEvents(record({ data: 'not json either' }), 'stream', 0)).toBeNull();
+    expect(recordEvents(record('not json either'), 'stream', 0)).toBeNull();
+    // A body that is not an array is refused with 400, so no record carries a single event object.
+    expect(recordEvents(record('{"event_type":"one"}'), 'stream', 0)).toBeNull();
   });
 
   it('falls back to the ISO timestamp, then the arrival time, for the receive time', () => {
-    expect(recordEvents(record({ data: '[]', ingest_time: null }), 'stream', 5)?.receivedAt).toBe(
+    expect(recordEvents(record('[]', { fields: { ingest_time: null } }), 'stream', 5)?.receivedAt).toBe(
       Date.parse('2024-06-27T06:19:45.123Z'),
     );
     expect(
-      recordEvents(record({ data: '[]', ingest_time: null, timestamp: null }), 'stream', 5)?.receivedAt,
+      recordEvents(record('[]', { fields: { ingest_time: null, timestamp: null } }), 'stream', 5)?.receivedAt,
     ).toBe(5);
   });
 });

@@ -4,6 +4,7 @@ import type { RequestOutcome } from '../../../lambda/core/outcome';
 import type { AnsweredRequest } from '../../../local/http-adapter';
 import { Inspector } from '../../../local/inspector/inspector';
 import type { ReadResult } from '../../../local/shard-reader';
+import { sinkRecordBytes } from '../../support/sink-records';
 
 /**
  * The inspector's reading on demand, with in-memory stand-ins for the stream and the bucket (the
@@ -14,12 +15,8 @@ import type { ReadResult } from '../../../local/shard-reader';
 const RID = 'ab'.repeat(16);
 const AT = Date.parse('2024-06-27T06:19:45.123Z');
 
-function recordBytes(receivedAt: number, eventId: string): Uint8Array {
-  const data = JSON.stringify([{ event_type: 'click', event_id: eventId }]);
-  return Buffer.from(
-    JSON.stringify({ appId: 'shop', compression: null, data, ingest_time: receivedAt, rid: RID }),
-  );
-}
+const recordBytes = (receivedAt: number, eventId: string): Uint8Array =>
+  sinkRecordBytes([{ event_type: 'click', event_id: eventId }], { appId: 'shop', rid: RID, receivedAt });
 
 function answered(outcome: Partial<RequestOutcome>, at = AT): AnsweredRequest {
   return {

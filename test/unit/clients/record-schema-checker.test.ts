@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   decodeRecordEvents,
@@ -7,32 +6,16 @@ import {
   recordContractProblems,
   type SinkRecord,
 } from '../../support/record-schema';
+import { SAMPLE_RECEIVED_AT, sinkRecord } from '../../support/sink-records';
 
 /**
  * The checker the client tests rely on (test/support/record-schema.ts): it must pass a record
  * shaped as the record contract says and name what is wrong otherwise, or the client tests prove nothing.
  */
 
-function goodRecord(overrides: SinkRecord = {}): SinkRecord {
-  return {
-    appId: 'test_app',
-    compression: null,
-    data: '[{"event_id":"e1"}]',
-    date: '2024-06-27T06:19:45+00:00',
-    timestamp: '2024-06-27T06:19:45.123Z',
-    ingest_time: 1_719_469_185_123,
-    server_ingest_time: 1_719_469_185_123,
-    client_timestamp: 1_719_469_185_000,
-    ip: '101.188.67.134',
-    ua: 'curl/8.5.0',
-    method: 'POST',
-    path: '/collect',
-    uri: '/collect?appId=test_app',
-    platform: 'Android',
-    rid: '0123456789abcdef0123456789abcdef',
-    source_type: 'http_server',
-    ...overrides,
-  };
+/** A record as the contract says, with `fields` set over it. */
+function goodRecord(fields: SinkRecord = {}): SinkRecord {
+  return sinkRecord('[{"event_id":"e1"}]', { clientTimestamp: SAMPLE_RECEIVED_AT - 123, fields });
 }
 
 describe('record schema checker', () => {
@@ -77,7 +60,8 @@ describe('record schema checker', () => {
 
   it('decodes the events of a base64 gzip record the way the data processing does', () => {
     const events = [{ event_id: 'e1' }, { event_id: 'e2' }];
-    const data = gzipSync(Buffer.from(JSON.stringify(events))).toString('base64');
-    expect(decodeRecordEvents(goodRecord({ compression: 'gzip', data }))).toEqual(events);
+    const record = sinkRecord(events, { gzip: true, clientTimestamp: SAMPLE_RECEIVED_AT - 123 });
+    expect(record.compression).toBe('gzip');
+    expect(decodeRecordEvents(record)).toEqual(events);
   });
 });

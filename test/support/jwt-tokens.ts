@@ -1,24 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { base64url, type CryptoKey, type JWTPayload, SignJWT } from 'jose';
-import type { AuthConfig } from '../../../lambda/config';
-import type { HttpRequest } from '../../../lambda/core/ports';
+import type { AuthConfig } from '../../lambda/config';
+import type { HttpRequest } from '../../lambda/core/ports';
 
-/** Shared by the access unit tests and the JWKS integration tests. */
-
-export function httpRequest(overrides: Partial<HttpRequest> = {}): HttpRequest {
-  return {
-    method: 'POST',
-    path: '/collect',
-    rawQueryString: 'appId=shop',
-    query: { appId: 'shop' },
-    headers: {},
-    cookies: [],
-    body: Buffer.alloc(0),
-    sourceIp: null,
-    endpoint: 'function-url',
-    ...overrides,
-  };
-}
+/** JWTs and auth settings for the authenticator's tests, at a fixed clock. */
 
 export const ISSUER = 'https://idp.example.com/';
 export const AUDIENCE = 'clickstream';
