@@ -1,6 +1,7 @@
 import type { CollectorConfig } from '../config';
 import { type DecodedBody, decodeBody } from './body/decode-body';
-import { type BatchElement, readBatch } from './body/read-batch';
+import { type Batch, type BatchElement, readBatch } from './body/read-batch';
+import { bodyBytes } from './body/request-body';
 import { deliver } from './delivery';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError } from './errors';
 import { MAX_EVENT_DEPTH } from './events/event-fields';
@@ -21,7 +22,7 @@ import {
   storeQuarantine,
 } from './quarantine';
 import type { RecordContext } from './records/record';
-import { type KeptEvent, planRecords, type RecordPlan } from './records/record-plan';
+import { type KeptEvents, planRecords, type RecordPlan } from './records/record-plan';
 import { requestContext } from './request-context';
 
 /**
@@ -49,7 +50,7 @@ export interface JudgedRequest {
   /** Every event of the request, in order. */
   readonly elements: readonly BatchElement[];
   readonly received: number;
-  readonly kept: readonly KeptEvent[];
+  readonly kept: KeptEvents;
   readonly invalid: readonly QuarantinedEvent[];
 }
 
@@ -87,7 +88,7 @@ export async function judgeRequest(
   const compressionParameter = request.query.compression === 'gzip' ? 'gzip' : null;
   const summary: RequestSummary = { ...context, compression: compressionParameter };
   let decoded: DecodedBody;
-  let elements: BatchElement[];
+  let batch: Batch;
   try {
     decoded = decodeBody(
       {
@@ -98,33 +99,38 @@ export async function judgeRequest(
       },
       config,
     );
-    elements = readBatch(decoded.json, {
+    batch = readBatch(decoded.json, {
       maxEvents: config.maxEventsPerRequest,
       maxEventDepth: MAX_EVENT_DEPTH,
     });
   } catch (error) {
     if (error instanceof BadRequestError && options.keepRejectedBody) {
-      await keepRejectedBody(deps, summary, error, request.body);
+      await keepRejectedBody(deps, summary, error, bodyBytes(request.body));
     }
     throw error;
   }
 
-  const kept: KeptEvent[] = [];
+  const { elements } = batch;
+  const keptIndexes: number[] = [];
   const invalid: QuarantinedEvent[] = [];
   for (const element of elements) {
     const reasons = element.tooDeep
       ? [`nested deeper than ${MAX_EVENT_DEPTH} levels`]
       : validateEvent(element.value, config.validationMode);
-    if (reasons.length === 0) kept.push({ index: element.index, text: element.text });
+    if (reasons.length === 0) keptIndexes.push(element.index);
     else
       invalid.push({
         kind: 'invalid_event',
         index: element.index,
-        text: element.text,
+        text: batch.textOf(element.index),
         value: element.value,
         reasons,
       });
   }
+  const kept: KeptEvents = {
+    count: keptIndexes.length,
+    list: () => keptIndexes.map((index) => ({ index, text: batch.textOf(index) })),
+  };
   return { context, summary, decoded, elements, received: elements.length, kept, invalid };
 }
 
@@ -173,7 +179,7 @@ export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): P
     quarantined.length > 0 ? keepInvalidEvents(deps, judged.summary, quarantined) : undefined,
   ]);
   return {
-    eventsAccepted: judged.kept.length - oversizedCount,
+    eventsAccepted: judged.kept.count - oversizedCount,
     eventsQuarantined: quarantined.length,
     eventsToFallback: delivery.eventsToFallback,
     streamRetries: delivery.streamRetries,

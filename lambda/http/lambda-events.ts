@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { EndpointKind, HttpRequest, HttpResponse } from '../core/ports';
+import type { EndpointKind, HttpRequest, HttpResponse, RequestBody } from '../core/ports';
 
 /**
  * Translates the four Lambda HTTP event shapes into `HttpRequest`, and a `HttpResponse` back into
@@ -60,9 +60,10 @@ function firstValues(rawQueryString: string): Record<string, string> {
   return query;
 }
 
-function bodyBytes(body: string | null | undefined, isBase64Encoded: boolean): Buffer {
-  if (body === null || body === undefined) return Buffer.alloc(0);
-  return Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+/** A text body stays text (see `HttpRequest.body`); a base64 one becomes the bytes sent. */
+function requestBody(body: string | null | undefined, isBase64Encoded: boolean): RequestBody {
+  if (body === null || body === undefined) return '';
+  return isBase64Encoded ? Buffer.from(body, 'base64') : body;
 }
 
 type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -103,7 +104,7 @@ function fromV2(event: APIGatewayProxyEventV2): HttpRequest {
     query: firstValues(rawQueryString),
     headers: lowerCaseHeaders(event.headers, undefined),
     cookies: event.cookies ?? cookiesFromHeader(event.headers?.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
+    body: requestBody(event.body, event.isBase64Encoded),
     sourceIp: event.requestContext.http.sourceIp ?? null,
     endpoint: domain.includes('.lambda-url.') ? 'function-url' : 'http-api',
   };
@@ -129,7 +130,7 @@ function fromRestV1(event: APIGatewayProxyEvent): HttpRequest {
     query: firstValues(rawQueryString),
     headers,
     cookies: cookiesFromHeader(headers.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
+    body: requestBody(event.body, event.isBase64Encoded),
     sourceIp: event.requestContext?.identity?.sourceIp ?? null,
     endpoint: 'rest-api',
   };
@@ -156,7 +157,7 @@ function fromAlb(event: ALBEvent): HttpRequest {
     query: firstValues(rawQueryString),
     headers,
     cookies: cookiesFromHeader(headers.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
+    body: requestBody(event.body, event.isBase64Encoded),
     // The ALB gives no peer address in the event: it appends it to X-Forwarded-For instead.
     sourceIp: null,
     endpoint: 'alb',

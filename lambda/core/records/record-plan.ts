@@ -20,6 +20,13 @@ export interface KeptEvent {
   readonly text: string;
 }
 
+/** The events a request keeps, in order; their texts are only looked up when a record is rewritten. */
+export interface KeptEvents {
+  readonly count: number;
+  /** Finding the texts may cost a scan of the body: an intact record that fits never asks. */
+  list(): readonly KeptEvent[];
+}
+
 export interface RecordPlan {
   readonly records: readonly EncodedRecord[];
   /** Events that cannot fit a stream record even alone; they go to the quarantine. */
@@ -44,16 +51,17 @@ const COMPRESSED_TARGET_MARGIN = 0.9;
 export function planRecords(
   context: RecordContext,
   body: ReceivedBody,
-  kept: readonly KeptEvent[],
+  keptEvents: KeptEvents,
   intact: boolean,
   maxRecordBytes: number,
 ): RecordPlan {
-  if (kept.length === 0) return { records: [], oversized: [] };
+  if (keptEvents.count === 0) return { records: [], oversized: [] };
   const limit = maxRecordBytes - Buffer.byteLength(context.rid);
   if (intact) {
-    const whole = encodeRecord(buildRecord(context, body.text, body.compression), kept.length);
+    const whole = encodeRecord(buildRecord(context, body.text, body.compression), keptEvents.count);
     if (whole.data.length <= limit) return { records: [whole], oversized: [] };
   }
+  const kept = keptEvents.list();
 
   const compressed = body.compression === 'gzip';
   const encodePart = (events: readonly KeptEvent[]): EncodedRecord => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildRecord, type RecordContext } from '../../../lambda/core/records/record';
-import { type KeptEvent, planRecords } from '../../../lambda/core/records/record-plan';
+import { type KeptEvents, planRecords } from '../../../lambda/core/records/record-plan';
 import { sampleEvent } from '../../support/events';
 import { CONTRACT_FIELDS } from '../../support/record-schema';
 
@@ -19,7 +19,10 @@ const context: RecordContext = {
   clientTimestamp: 1719469185000,
 };
 
-const kept = (texts: readonly string[]): KeptEvent[] => texts.map((text, index) => ({ index, text }));
+const kept = (texts: readonly string[]): KeptEvents => ({
+  count: texts.length,
+  list: () => texts.map((text, index) => ({ index, text })),
+});
 const textsOf = (events: readonly Record<string, unknown>[]) => events.map((event) => JSON.stringify(event));
 
 /** The `data` of each planned record, decoded as a reader would (gzip + base64 when compressed). */
@@ -66,7 +69,7 @@ describe('planRecords', () => {
   });
 
   it('makes no record when no event is kept', () => {
-    expect(planRecords(context, body([]), [], true, 1_048_576).records).toEqual([]);
+    expect(planRecords(context, body([]), kept([]), true, 1_048_576).records).toEqual([]);
   });
 
   it("carries the kept events' original texts when some were taken out, never re-serialised", () => {
