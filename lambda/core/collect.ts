@@ -19,6 +19,7 @@ import {
   type QuarantinedEvent,
   type RequestSummary,
   rejectedBodyLine,
+  requestSummary,
   storeQuarantine,
 } from './quarantine';
 import type { RecordContext } from './records/record';
@@ -45,7 +46,6 @@ export interface PipelineDeps {
 /** A request whose events have been read and judged, nothing stored yet. */
 export interface JudgedRequest {
   readonly context: RecordContext;
-  readonly summary: RequestSummary;
   readonly decoded: DecodedBody;
   /** Every event of the request, in order. */
   readonly elements: readonly BatchElement[];
@@ -85,8 +85,6 @@ export async function judgeRequest(
   await deps.authenticator.authenticate(request, appId);
 
   const context = requestContext(request, appId, rid, receivedAt, config);
-  const compressionParameter = request.query.compression === 'gzip' ? 'gzip' : null;
-  const summary: RequestSummary = { ...context, compression: compressionParameter };
   let decoded: DecodedBody;
   let batch: Batch;
   try {
@@ -105,7 +103,8 @@ export async function judgeRequest(
     });
   } catch (error) {
     if (error instanceof BadRequestError && options.keepRejectedBody) {
-      await keepRejectedBody(deps, summary, error, bodyBytes(request.body));
+      const compression = request.query.compression === 'gzip' ? 'gzip' : null;
+      await keepRejectedBody(deps, requestSummary(context, compression), error, bodyBytes(request.body));
     }
     throw error;
   }
@@ -131,7 +130,7 @@ export async function judgeRequest(
     count: keptIndexes.length,
     list: () => keptIndexes.map((index) => ({ index, text: batch.textOf(index) })),
   };
-  return { context, summary, decoded, elements, received: elements.length, kept, invalid };
+  return { context, decoded, elements, received: elements.length, kept, invalid };
 }
 
 export interface StoragePlan {
@@ -169,15 +168,20 @@ export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): P
   const { config } = deps;
   const { records, quarantined, oversizedCount } = planStorage(judged, config.maxRecordBytes);
 
-  const [delivery] = await Promise.all([
-    deliver(records, judged.context.rid, deps.stream, deps.objects, {
-      fallbackPrefix: config.fallbackPrefix,
-      retryBudgetMs: config.kinesisRetryBudgetMs,
-      retryAfterSeconds: config.retryAfterSeconds,
-      now: deps.now,
-    }),
-    quarantined.length > 0 ? keepInvalidEvents(deps, judged.summary, quarantined) : undefined,
-  ]);
+  const delivering = deliver(records, judged.context.rid, deps.stream, deps.objects, {
+    fallbackPrefix: config.fallbackPrefix,
+    retryBudgetMs: config.kinesisRetryBudgetMs,
+    retryAfterSeconds: config.retryAfterSeconds,
+    now: deps.now,
+  });
+  // Both at once when there is a quarantine to write; Promise.all also keeps either failure handled.
+  const [delivery] =
+    quarantined.length === 0
+      ? [await delivering]
+      : await Promise.all([
+          delivering,
+          keepInvalidEvents(deps, requestSummary(judged.context, judged.decoded.compression), quarantined),
+        ]);
   return {
     eventsAccepted: judged.kept.count - oversizedCount,
     eventsQuarantined: quarantined.length,
