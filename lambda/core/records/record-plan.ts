@@ -76,9 +76,12 @@ export function planRecords(
 
   const records: EncodedRecord[] = [];
   const oversized: KeptEvent[] = [];
+  /** A gzip request's kept events as one part, when already encoded: never gzipped twice. */
+  let all: EncodedRecord | undefined;
   /** Encodes a group, halving it until every part fits; a single event that does not fit is oversized. */
   const emit = (group: readonly KeptEvent[], groupSizes: readonly number[]): void => {
-    const record = encodePart(group);
+    // Groups are consecutive runs of `kept`, so one as long as `kept` is all of it.
+    const record = all !== undefined && group.length === kept.length ? all : encodePart(group);
     if (record.data.length <= limit) {
       records.push(record);
       return;
@@ -95,7 +98,7 @@ export function planRecords(
   let target = room;
   if (compressed) {
     // Usually everything still fits one record; if not, size the parts by this body's own ratio.
-    const all = encodePart(kept);
+    all = encodePart(kept);
     if (all.data.length <= limit) return { records: [all], oversized: [] };
     const rawTotal = sizes.reduce((sum, size) => sum + size + 1, 1);
     target = Math.max(1, (room * rawTotal * COMPRESSED_TARGET_MARGIN) / (all.data.length - envelope));
