@@ -84,14 +84,8 @@ export function scanBatch(json: string, limits: BatchLimits): Batch {
 
 /**
  * The parsed path: one `JSON.parse` of the whole body, then the same limits on its values. Null
- * when only the scanner can tell the answer:
- * - the body is not valid JSON (an oversized array is a 413 even if it breaks further on, and a
- *   deep element may hold anything);
- * - an element nests too deep (it is judged, and quarantined, by its text);
- * - the values hold fewer arrays and objects than the text has `[` and `{`: brackets inside
- *   strings, or a duplicate key whose dropped value may have nested deeper than what is left.
- *   When the counts agree, every bracket is a container that survived parsing, so each element's
- *   depth is the scanner's.
+ * when the body is not valid JSON: the scanner then tells which answer it gets (an oversized
+ * array is a 413 even if it breaks further on, and a deep element may hold anything).
  */
 export function parseBatch(json: string, limits: BatchLimits): Batch | null {
   let parsed: unknown;
@@ -103,29 +97,52 @@ export function parseBatch(json: string, limits: BatchLimits): Batch | null {
   if (!Array.isArray(parsed))
     throw new BadRequestError('not_an_array', 'The body must be a JSON array of events');
   if (parsed.length > limits.maxEvents) throw tooMany(limits);
-  let found = 1;
-  const elements: BatchElement[] = [];
-  for (const [index, value] of parsed.entries()) {
-    const containers = containersWithin(value, limits.maxEventDepth);
-    if (containers < 0) return null;
-    found += containers;
-    elements.push({ index, value, tooDeep: false });
+  const values: readonly unknown[] = parsed;
+  if (shallowAsParsed(values, json, limits.maxEventDepth)) {
+    const elements = values.map((value, index) => ({ index, value, tooDeep: false }));
+    return { elements, textOf: lazyTexts(json, values.length) };
   }
-  if (found !== occurrences(json, '[') + occurrences(json, '{')) return null;
-  return { elements, textOf: lazyTexts(json, elements.length) };
+  // The text decides the depths: the scanner's spans, beside the values already parsed.
+  const spans = spansOf(json, values.length);
+  const elements = spans.map((span, index) =>
+    span.depth > limits.maxEventDepth
+      ? { index, value: undefined, tooDeep: true }
+      : { index, value: values[index], tooDeep: false },
+  );
+  return { elements, textOf: textsOf(json, spans) };
+}
+
+/**
+ * Whether every element is within the depth limit, judged on the values alone. That takes
+ * knowing the values hold every `[` and `{` of the text: a duplicate key drops its first value,
+ * which may have nested deeper than what is left, and a bracket may stand inside a string. When
+ * the values hold as many arrays and objects as the text has brackets, every bracket is a
+ * container that survived parsing, so each element nests exactly as its text does.
+ */
+function shallowAsParsed(values: readonly unknown[], json: string, limit: number): boolean {
+  let containers = 1;
+  for (const value of values) {
+    const inner = containersWithin(value, limit);
+    if (inner < 0) return false;
+    containers += inner;
+  }
+  return containers === occurrences(json, '[') + occurrences(json, '{');
+}
+
+/** The spans of a body `JSON.parse` accepted as an array of `count` elements. */
+function spansOf(json: string, count: number): readonly ElementSpan[] {
+  const scan = scanJsonArray(json, count);
+  // Property-tested never to happen: the scanner accepts exactly what JSON.parse accepts.
+  if (scan.kind !== 'array' || scan.elements.length !== count)
+    throw new Error('The JSON scanner disagrees with JSON.parse on a body');
+  return scan.elements;
 }
 
 /** The scanner finds the texts, once, when the first is asked for. */
 function lazyTexts(json: string, count: number): Batch['textOf'] {
   let textOf: Batch['textOf'] | undefined;
   return (index) => {
-    if (textOf === undefined) {
-      const scan = scanJsonArray(json, count);
-      // Property-tested never to happen: the scanner accepts exactly what JSON.parse accepts.
-      if (scan.kind !== 'array' || scan.elements.length !== count)
-        throw new Error('The JSON scanner disagrees with JSON.parse on a body');
-      textOf = textsOf(json, scan.elements);
-    }
+    textOf ??= textsOf(json, spansOf(json, count));
     return textOf(index);
   };
 }
