@@ -29,11 +29,11 @@ export interface BatchLimits {
 }
 
 /**
- * Up to this many characters (UTF-16 units) of JSON a body is parsed whole by `JSON.parse` before its elements are
- * counted: about 2.5× cheaper than scanning and parsing element by element, and what such a body
- * can cost is bounded by its size (at most 128 K elements, or 128 K levels of nesting, about 40 ms).
- * Larger bodies are scanned first, so that millions of elements or levels are refused unparsed.
- * An SDK batch of 100 events is 20–60 KB.
+ * Up to this many characters (UTF-16 units) of JSON, a body is parsed whole by `JSON.parse` before
+ * its elements are counted: about 2.5× cheaper than scanning and parsing element by element, and
+ * what such a body can cost is bounded by its size (at most 128 K elements, or 128 K levels of
+ * nesting, about 40 ms). Larger bodies are scanned first, so that millions of elements or levels
+ * are refused unparsed. An SDK batch of 100 events is 20–60 KB.
  */
 export const PARSE_WHOLE_MAX_LENGTH = 256 * 1024;
 
