@@ -132,7 +132,7 @@ export const COLLECTOR_SETTINGS = {
     default: 10_000,
     min: 1,
     max: 100_000,
-    doc: 'more elements in the array → 413 `too_many_events`, before any is parsed (SDKs send at most 100)',
+    doc: 'more elements in the array → 413 `too_many_events`; in a body over 256 K characters, before any is parsed (SDKs send at most 100)',
   }),
   validationMode: choice({
     scope: 'function',

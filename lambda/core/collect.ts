@@ -1,6 +1,7 @@
 import type { CollectorConfig } from '../config';
 import { type DecodedBody, decodeBody } from './body/decode-body';
-import { type BatchElement, readBatch } from './body/read-batch';
+import { type Batch, type BatchElement, readBatch } from './body/read-batch';
+import { bodyBytes } from './body/request-body';
 import { deliver } from './delivery';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError } from './errors';
 import { MAX_EVENT_DEPTH } from './events/event-fields';
@@ -18,10 +19,11 @@ import {
   type QuarantinedEvent,
   type RequestSummary,
   rejectedBodyLine,
+  requestSummary,
   storeQuarantine,
 } from './quarantine';
 import type { RecordContext } from './records/record';
-import { type KeptEvent, planRecords, type RecordPlan } from './records/record-plan';
+import { type KeptEvents, planRecords, type RecordPlan } from './records/record-plan';
 import { requestContext } from './request-context';
 
 /**
@@ -44,12 +46,11 @@ export interface PipelineDeps {
 /** A request whose events have been read and judged, nothing stored yet. */
 export interface JudgedRequest {
   readonly context: RecordContext;
-  readonly summary: RequestSummary;
   readonly decoded: DecodedBody;
   /** Every event of the request, in order. */
   readonly elements: readonly BatchElement[];
   readonly received: number;
-  readonly kept: readonly KeptEvent[];
+  readonly kept: KeptEvents;
   readonly invalid: readonly QuarantinedEvent[];
 }
 
@@ -84,10 +85,8 @@ export async function judgeRequest(
   await deps.authenticator.authenticate(request, appId);
 
   const context = requestContext(request, appId, rid, receivedAt, config);
-  const compressionParameter = request.query.compression === 'gzip' ? 'gzip' : null;
-  const summary: RequestSummary = { ...context, compression: compressionParameter };
   let decoded: DecodedBody;
-  let elements: BatchElement[];
+  let batch: Batch;
   try {
     decoded = decodeBody(
       {
@@ -98,34 +97,40 @@ export async function judgeRequest(
       },
       config,
     );
-    elements = readBatch(decoded.json, {
+    batch = readBatch(decoded.json, {
       maxEvents: config.maxEventsPerRequest,
       maxEventDepth: MAX_EVENT_DEPTH,
     });
   } catch (error) {
     if (error instanceof BadRequestError && options.keepRejectedBody) {
-      await keepRejectedBody(deps, summary, error, request.body);
+      const compression = request.query.compression === 'gzip' ? 'gzip' : null;
+      await keepRejectedBody(deps, requestSummary(context, compression), error, bodyBytes(request.body));
     }
     throw error;
   }
 
-  const kept: KeptEvent[] = [];
+  const { elements } = batch;
+  const keptIndexes: number[] = [];
   const invalid: QuarantinedEvent[] = [];
   for (const element of elements) {
     const reasons = element.tooDeep
       ? [`nested deeper than ${MAX_EVENT_DEPTH} levels`]
       : validateEvent(element.value, config.validationMode);
-    if (reasons.length === 0) kept.push({ index: element.index, text: element.text });
+    if (reasons.length === 0) keptIndexes.push(element.index);
     else
       invalid.push({
         kind: 'invalid_event',
         index: element.index,
-        text: element.text,
+        text: batch.textOf(element.index),
         value: element.value,
         reasons,
       });
   }
-  return { context, summary, decoded, elements, received: elements.length, kept, invalid };
+  const kept: KeptEvents = {
+    count: keptIndexes.length,
+    list: () => keptIndexes.map((index) => ({ index, text: batch.textOf(index) })),
+  };
+  return { context, decoded, elements, received: elements.length, kept, invalid };
 }
 
 export interface StoragePlan {
@@ -163,17 +168,22 @@ export async function storeRequest(judged: JudgedRequest, deps: PipelineDeps): P
   const { config } = deps;
   const { records, quarantined, oversizedCount } = planStorage(judged, config.maxRecordBytes);
 
-  const [delivery] = await Promise.all([
-    deliver(records, judged.context.rid, deps.stream, deps.objects, {
-      fallbackPrefix: config.fallbackPrefix,
-      retryBudgetMs: config.kinesisRetryBudgetMs,
-      retryAfterSeconds: config.retryAfterSeconds,
-      now: deps.now,
-    }),
-    quarantined.length > 0 ? keepInvalidEvents(deps, judged.summary, quarantined) : undefined,
-  ]);
+  const delivering = deliver(records, judged.context.rid, deps.stream, deps.objects, {
+    fallbackPrefix: config.fallbackPrefix,
+    retryBudgetMs: config.kinesisRetryBudgetMs,
+    retryAfterSeconds: config.retryAfterSeconds,
+    now: deps.now,
+  });
+  // Both at once when there is a quarantine to write; Promise.all also keeps either failure handled.
+  const [delivery] =
+    quarantined.length === 0
+      ? [await delivering]
+      : await Promise.all([
+          delivering,
+          keepInvalidEvents(deps, requestSummary(judged.context, judged.decoded.compression), quarantined),
+        ]);
   return {
-    eventsAccepted: judged.kept.length - oversizedCount,
+    eventsAccepted: judged.kept.count - oversizedCount,
     eventsQuarantined: quarantined.length,
     eventsToFallback: delivery.eventsToFallback,
     streamRetries: delivery.streamRetries,

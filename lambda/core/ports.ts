@@ -10,6 +10,9 @@ import type { EncodedRecord } from './records/record';
 /** Which kind of endpoint delivered a request; decides which forwarded-for hop is trustworthy. */
 export type EndpointKind = 'function-url' | 'http-api' | 'rest-api' | 'alb';
 
+/** See `HttpRequest.body`; `core/body/request-body.ts` gives its size and bytes. */
+export type RequestBody = Buffer | string;
+
 /** The one request shape the core works on, whatever carried it. */
 export interface HttpRequest {
   /** Upper-case HTTP method. */
@@ -24,8 +27,12 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Each cookie as `name=value`, in the order sent. */
   readonly cookies: readonly string[];
-  /** The body bytes exactly as the client sent them (after undoing the transport's base64, if any). */
-  readonly body: Buffer;
+  /**
+   * The body exactly as the client sent it: its bytes (after undoing the transport's base64, if
+   * any), or the text the platform decoded them to, whose UTF-8 is those bytes. A Lambda event
+   * hands over text; keeping it spares encoding it to bytes only to decode them again.
+   */
+  readonly body: RequestBody;
   /** The TCP peer as seen by the service in front of the function (request context), if known. */
   readonly sourceIp: string | null;
   readonly endpoint: EndpointKind;

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { hourPartition } from './partition-path';
 import type { ObjectStore } from './ports';
-import type { Compression } from './records/record';
+import type { Compression, RecordContext } from './records/record';
 
 /**
  * Quarantine objects: what the collector did not put on the stream, with the reasons, so nothing
@@ -21,6 +21,12 @@ export interface RequestSummary {
   readonly ip: string;
   readonly ua: string | null;
   readonly compression: Compression;
+}
+
+/** What the quarantine lines say about a request (only built when something is quarantined). */
+export function requestSummary(context: RecordContext, compression: Compression): RequestSummary {
+  const { rid, appId, receivedAt, method, uri, ip, ua } = context;
+  return { rid, appId, receivedAt, method, uri, ip, ua, compression };
 }
 
 export type QuarantineKind = 'invalid_event' | 'oversized_event' | 'rejected_body';

@@ -1,5 +1,6 @@
 import type { CollectorConfig } from '../config';
 import { staticAppRegistry } from './app-registry';
+import { bodyLength } from './body/request-body';
 import { type CollectReport, judgeRequest, type PipelineDeps, planStorage, storeRequest } from './collect';
 import { CollectorError, ForbiddenError, MethodNotAllowedError, NotFoundError } from './errors';
 import type { OutcomeRoute, RequestOutcome } from './outcome';
@@ -138,7 +139,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         eventsQuarantined: report.eventsQuarantined,
         eventsToFallback: report.eventsToFallback,
         streamRetries: report.streamRetries,
-        bytesIn: request.body.length,
+        bytesIn: bodyLength(request.body),
         errorCode,
         firstReason: report.firstReason,
       },

@@ -7,14 +7,13 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { EndpointKind, HttpRequest, HttpResponse } from '../core/ports';
+import type { EndpointKind, HttpRequest, HttpResponse, RequestBody } from '../core/ports';
 
 /**
  * Translates the four Lambda HTTP event shapes into `HttpRequest`, and a `HttpResponse` back into
  * the result shape the same service expects. Everything shape-specific lives here.
  */
 
-export type LambdaHttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 export type LambdaHttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
 
 /** How to answer: the service and, for an ALB, whether it sent (and wants) multi-value headers. */
@@ -60,9 +59,10 @@ function firstValues(rawQueryString: string): Record<string, string> {
   return query;
 }
 
-function bodyBytes(body: string | null | undefined, isBase64Encoded: boolean): Buffer {
-  if (body === null || body === undefined) return Buffer.alloc(0);
-  return Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+/** A text body stays text (see `HttpRequest.body`); a base64 one becomes the bytes sent. */
+function requestBody(body: string | null | undefined, isBase64Encoded: boolean): RequestBody {
+  if (body === null || body === undefined) return '';
+  return isBase64Encoded ? Buffer.from(body, 'base64') : body;
 }
 
 type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -103,7 +103,7 @@ function fromV2(event: APIGatewayProxyEventV2): HttpRequest {
     query: firstValues(rawQueryString),
     headers: lowerCaseHeaders(event.headers, undefined),
     cookies: event.cookies ?? cookiesFromHeader(event.headers?.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
+    body: requestBody(event.body, event.isBase64Encoded),
     sourceIp: event.requestContext.http.sourceIp ?? null,
     endpoint: domain.includes('.lambda-url.') ? 'function-url' : 'http-api',
   };
@@ -120,19 +120,7 @@ function fromRestV1(event: APIGatewayProxyEvent): HttpRequest {
     for (const [name, value] of Object.entries(event.queryStringParameters ?? {}))
       if (value !== undefined) add(name, value);
   }
-  const rawQueryString = pairs.join('&');
-  const headers = lowerCaseHeaders(event.headers, event.multiValueHeaders);
-  return {
-    method: event.httpMethod.toUpperCase(),
-    path: event.path,
-    rawQueryString,
-    query: firstValues(rawQueryString),
-    headers,
-    cookies: cookiesFromHeader(headers.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
-    sourceIp: event.requestContext?.identity?.sourceIp ?? null,
-    endpoint: 'rest-api',
-  };
+  return fromV1(event, pairs.join('&'), 'rest-api', event.requestContext?.identity?.sourceIp ?? null);
 }
 
 /** An ALB passes query names and values exactly as sent (still percent-encoded). */
@@ -147,7 +135,17 @@ function fromAlb(event: ALBEvent): HttpRequest {
       pairs.push(value === undefined ? name : `${name}=${value}`);
     }
   }
-  const rawQueryString = pairs.join('&');
+  // The ALB gives no peer address in the event: it appends it to X-Forwarded-For instead.
+  return fromV1(event, pairs.join('&'), 'alb', null);
+}
+
+/** The fields the REST API (1.0) and ALB events share, once their raw query string is rebuilt. */
+function fromV1(
+  event: APIGatewayProxyEvent | ALBEvent,
+  rawQueryString: string,
+  endpoint: 'rest-api' | 'alb',
+  sourceIp: string | null,
+): HttpRequest {
   const headers = lowerCaseHeaders(event.headers, event.multiValueHeaders);
   return {
     method: event.httpMethod.toUpperCase(),
@@ -156,10 +154,9 @@ function fromAlb(event: ALBEvent): HttpRequest {
     query: firstValues(rawQueryString),
     headers,
     cookies: cookiesFromHeader(headers.cookie),
-    body: bodyBytes(event.body, event.isBase64Encoded),
-    // The ALB gives no peer address in the event: it appends it to X-Forwarded-For instead.
-    sourceIp: null,
-    endpoint: 'alb',
+    body: requestBody(event.body, event.isBase64Encoded),
+    sourceIp,
+    endpoint,
   };
 }
 
@@ -180,15 +177,16 @@ export function toHttpRequest(event: unknown): { request: HttpRequest; shape: Re
   throw new UnsupportedEventError('not an HTTP event');
 }
 
+// Built field by field, not spread: this runs once per request, and spreads cost more here.
 export function toLambdaResult(response: HttpResponse, shape: ResponseShape): LambdaHttpResult {
-  const base = { statusCode: response.statusCode, body: response.body, isBase64Encoded: false };
-  if (shape.endpoint !== 'alb') return { ...base, headers: { ...response.headers } };
-  const statusDescription = `${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`.trim();
+  const { statusCode, body, headers } = response;
+  if (shape.endpoint !== 'alb') return { statusCode, body, isBase64Encoded: false, headers };
+  const statusDescription = `${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim();
   if (shape.multiValueHeaders) {
     const multiValueHeaders = Object.fromEntries(
-      Object.entries(response.headers).map(([name, value]) => [name, [value]]),
+      Object.entries(headers).map(([name, value]) => [name, [value]]),
     );
-    return { ...base, statusDescription, multiValueHeaders };
+    return { statusCode, body, isBase64Encoded: false, statusDescription, multiValueHeaders };
   }
-  return { ...base, statusDescription, headers: { ...response.headers } };
+  return { statusCode, body, isBase64Encoded: false, statusDescription, headers };
 }

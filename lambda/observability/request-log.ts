@@ -1,3 +1,4 @@
+import { bodyBytes, bodyLength } from '../core/body/request-body';
 import type { HttpRequest } from '../core/ports';
 import { bounded } from '../core/request-context';
 
@@ -39,7 +40,7 @@ export function redactedRequest(request: HttpRequest): LoggedRequest {
     cookies: request.cookies.map(() => REDACTED),
     sourceIp: request.sourceIp,
     endpoint: request.endpoint,
-    bodyBytes: request.body.length,
-    bodyStart: request.body.subarray(0, MAX_LOGGED_BODY).toString('utf8'),
+    bodyBytes: bodyLength(request.body),
+    bodyStart: bodyBytes(request.body).subarray(0, MAX_LOGGED_BODY).toString('utf8'),
   };
 }

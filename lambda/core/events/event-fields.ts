@@ -47,6 +47,12 @@ export const OPTIONAL_STRING_FIELDS = [
   'app_title',
 ] as const;
 
+/**
+ * A 64-bit `long` holds this integer. Integers beyond 2^53 lose precision in a JavaScript number,
+ * but the record carries the original digits, which the downstream reader parses exactly.
+ */
+export const fitsLong = (value: number): boolean => Number.isInteger(value) && Math.abs(value) < 2 ** 63;
+
 export const MAX_ITEMS = 100;
 export const MAX_USER_ATTRIBUTES = 100;
 export const MAX_CUSTOM_ATTRIBUTES = 500;

@@ -2,12 +2,14 @@ import * as z from 'zod/mini';
 import '../../zod-messages';
 import {
   FLOAT_FIELDS,
+  fitsLong,
   LONG_FIELDS,
   MAX_CUSTOM_ATTRIBUTES,
   MAX_ITEMS,
   MAX_USER_ATTRIBUTES,
   OPTIONAL_STRING_FIELDS,
 } from './event-fields';
+import { passesLenient } from './lenient-check';
 
 /**
  * The per-event schemas, one per validation mode (see event-fields.ts for where each rule comes
@@ -18,17 +20,8 @@ import {
 
 export type ValidationMode = 'lenient' | 'strict';
 
-const INT64_LIMIT = 2 ** 63;
-
-/**
- * A JSON integer a 64-bit `long` can hold. Integers beyond 2^53 lose precision in a JavaScript
- * number, but the record carries the original digits, which the downstream reader parses exactly.
- */
-const long = z.number().check(
-  z.refine((value: number) => Number.isInteger(value) && Math.abs(value) < INT64_LIMIT, {
-    message: 'must be an integer that fits a 64-bit long',
-  }),
-);
+/** A JSON integer a 64-bit `long` can hold. */
+const long = z.number().check(z.refine(fitsLong, { message: 'must be an integer that fits a 64-bit long' }));
 
 const fieldsOfType = (fields: readonly string[], type: z.core.SomeType) =>
   Object.fromEntries(fields.map((field) => [field, type]));
@@ -85,8 +78,11 @@ function describe(issue: z.core.$ZodIssue): string {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason;
 }
 
+const NO_REASONS: readonly string[] = [];
+
 /** Why `event` fails the mode's schema; empty when it passes. */
 export function validateEvent(event: unknown, mode: ValidationMode): readonly string[] {
+  if (mode === 'lenient' && passesLenient(event)) return NO_REASONS;
   const result = EVENT_SCHEMAS[mode].safeParse(event);
   if (result.success) return [];
   const { issues } = result.error;

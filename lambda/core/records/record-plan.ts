@@ -14,10 +14,17 @@ export interface ReceivedBody {
 }
 
 /** An event the request keeps (it passed validation), with its exact text. */
-export interface KeptEvent {
+interface KeptEvent {
   /** Position in the request's array. */
   readonly index: number;
   readonly text: string;
+}
+
+/** The events a request keeps, in order; their texts are only looked up when a record is rewritten. */
+export interface KeptEvents {
+  readonly count: number;
+  /** Finding the texts may cost a scan of the body: an intact record that fits never asks. */
+  list(): readonly KeptEvent[];
 }
 
 export interface RecordPlan {
@@ -44,16 +51,17 @@ const COMPRESSED_TARGET_MARGIN = 0.9;
 export function planRecords(
   context: RecordContext,
   body: ReceivedBody,
-  kept: readonly KeptEvent[],
+  keptEvents: KeptEvents,
   intact: boolean,
   maxRecordBytes: number,
 ): RecordPlan {
-  if (kept.length === 0) return { records: [], oversized: [] };
+  if (keptEvents.count === 0) return { records: [], oversized: [] };
   const limit = maxRecordBytes - Buffer.byteLength(context.rid);
   if (intact) {
-    const whole = encodeRecord(buildRecord(context, body.text, body.compression), kept.length);
+    const whole = encodeRecord(buildRecord(context, body.text, body.compression), keptEvents.count);
     if (whole.data.length <= limit) return { records: [whole], oversized: [] };
   }
+  const kept = keptEvents.list();
 
   const compressed = body.compression === 'gzip';
   const encodePart = (events: readonly KeptEvent[]): EncodedRecord => {
@@ -68,9 +76,12 @@ export function planRecords(
 
   const records: EncodedRecord[] = [];
   const oversized: KeptEvent[] = [];
+  /** A gzip request's kept events as one part, when already encoded: never gzipped twice. */
+  let all: EncodedRecord | undefined;
   /** Encodes a group, halving it until every part fits; a single event that does not fit is oversized. */
   const emit = (group: readonly KeptEvent[], groupSizes: readonly number[]): void => {
-    const record = encodePart(group);
+    // Groups are consecutive runs of `kept`, so one as long as `kept` is all of it.
+    const record = all !== undefined && group.length === kept.length ? all : encodePart(group);
     if (record.data.length <= limit) {
       records.push(record);
       return;
@@ -87,7 +98,7 @@ export function planRecords(
   let target = room;
   if (compressed) {
     // Usually everything still fits one record; if not, size the parts by this body's own ratio.
-    const all = encodePart(kept);
+    all = encodePart(kept);
     if (all.data.length <= limit) return { records: [all], oversized: [] };
     const rawTotal = sizes.reduce((sum, size) => sum + size + 1, 1);
     target = Math.max(1, (room * rawTotal * COMPRESSED_TARGET_MARGIN) / (all.data.length - envelope));

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../../lambda/core/body/decode-body';
 import { BadRequestError, PayloadTooLargeError } from '../../../lambda/core/errors';
@@ -85,6 +86,62 @@ describe('decodeBody', () => {
     expect(errorOf(() => decodeBody(input(bomb, { compression: 'gzip' }), limits))).toEqual({
       status: 413,
       code: 'decompressed_too_large',
+    });
+  });
+});
+
+describe('decodeBody of a body handed over as text (a Lambda event without base64)', () => {
+  const asText = (body: string, extra: Partial<Parameters<typeof decodeBody>[0]> = {}) => ({
+    ...input(body, extra),
+    body,
+  });
+  /** The decoded body, or the error's code. */
+  function outcome(run: () => unknown) {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof BadRequestError || error instanceof PayloadTooLargeError) return error.code;
+      throw error;
+    }
+  }
+
+  it('reads it as the text of its UTF-8 bytes, lone surrogates and a leading BOM included', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 40 }).map((body) => `\ufeff${body}`),
+      fc.constantFrom('[1]', '\ufeff[1]', '[\ud800]', '["\udc00\ud83d\ude00"]', '\ufeff\ufeff'),
+    );
+    fc.assert(
+      fc.property(
+        text,
+        fc.constantFrom('none', 'right', 'wrong'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 120 }),
+        (body, hash, gzip, maxBodyBytes) => {
+          const sent = gzip ? gzipBase64(body) : body;
+          const extra = {
+            compression: gzip ? 'gzip' : undefined,
+            hashCode: { none: undefined, right: hashCodeOf(sent), wrong: '00000000' }[hash],
+          };
+          const given = { ...limits, maxBodyBytes };
+          expect(outcome(() => decodeBody(asText(sent, extra), given))).toEqual(
+            outcome(() => decodeBody(input(sent, extra), given)),
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('replaces a lone surrogate as its UTF-8 bytes do, and drops a leading byte order mark', () => {
+    expect(decodeBody(asText('\ufeff["\ud800"]'), limits).bodyText).toBe('["\ufffd"]');
+  });
+
+  it('measures the limit in UTF-8 bytes, not characters', () => {
+    const body = `["${'é'.repeat(600)}"]`;
+    expect(errorOf(() => decodeBody(asText(body), { ...limits, maxBodyBytes: 1_000 }))).toEqual({
+      status: 413,
+      code: 'payload_too_large',
     });
   });
 });

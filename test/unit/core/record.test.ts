@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildRecord, type RecordContext } from '../../../lambda/core/records/record';
-import { type KeptEvent, planRecords } from '../../../lambda/core/records/record-plan';
+import { type KeptEvents, planRecords } from '../../../lambda/core/records/record-plan';
 import { sampleEvent } from '../../support/events';
 import { CONTRACT_FIELDS } from '../../support/record-schema';
+
+/** How often the code under test gzips: the record plan must never gzip the same text twice. */
+const gzips = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:zlib', async (importOriginal) => {
+  const zlib = await importOriginal<typeof import('node:zlib')>();
+  const gzipSync: typeof zlib.gzipSync = (...args) => {
+    gzips.count += 1;
+    return zlib.gzipSync(...args);
+  };
+  return { ...zlib, gzipSync };
+});
 
 const context: RecordContext = {
   appId: 'test_app',
@@ -19,7 +30,10 @@ const context: RecordContext = {
   clientTimestamp: 1719469185000,
 };
 
-const kept = (texts: readonly string[]): KeptEvent[] => texts.map((text, index) => ({ index, text }));
+const kept = (texts: readonly string[]): KeptEvents => ({
+  count: texts.length,
+  list: () => texts.map((text, index) => ({ index, text })),
+});
 const textsOf = (events: readonly Record<string, unknown>[]) => events.map((event) => JSON.stringify(event));
 
 /** The `data` of each planned record, decoded as a reader would (gzip + base64 when compressed). */
@@ -66,7 +80,7 @@ describe('planRecords', () => {
   });
 
   it('makes no record when no event is kept', () => {
-    expect(planRecords(context, body([]), [], true, 1_048_576).records).toEqual([]);
+    expect(planRecords(context, body([]), kept([]), true, 1_048_576).records).toEqual([]);
   });
 
   it("carries the kept events' original texts when some were taken out, never re-serialised", () => {
@@ -129,6 +143,14 @@ describe('planRecords', () => {
     const plan = planRecords(context, body(texts), kept(texts), false, limit);
     const total = plan.records.reduce((sum, record) => sum + record.data.length, 0);
     expect(plan.records.length).toBeLessThanOrEqual(Math.ceil(total / (limit * 0.9)));
+  });
+
+  it('gzips a gzip request with one event too large for any record once', () => {
+    const huge = JSON.stringify(sampleEvent({ attributes: { pad: randomBytes(40_000).toString('base64') } }));
+    const before = gzips.count;
+    const plan = planRecords(context, { text: '', compression: 'gzip' }, kept([huge]), false, 32 * 1024);
+    expect(plan).toEqual({ records: [], oversized: [{ index: 0, text: huge }] });
+    expect(gzips.count - before).toBe(1);
   });
 
   it.each([null, 'gzip'] as const)(

@@ -40,7 +40,8 @@ function streamedTexts(records: ReadonlyArray<Record<string, unknown>>): string[
   return records.flatMap((record) => {
     const data = String(record.data);
     const json = record.compression === 'gzip' ? gunzipSync(Buffer.from(data, 'base64')).toString() : data;
-    return readBatch(json, { maxEvents: 10_000, maxEventDepth: 1_000 }).map((element) => element.text);
+    const batch = readBatch(json, { maxEvents: 10_000, maxEventDepth: 1_000 });
+    return batch.elements.map((element) => batch.textOf(element.index));
   });
 }
 
