@@ -150,7 +150,7 @@ describe('README: the first deploy, against the local collector', () => {
     try {
       await tail.waitFor(/\(above: [^)]*\)/);
       const expected = (recordLine ?? '').replace(/^\S+/, '').replace(/rid=[0-9a-f]{32}/, `rid=${rid}`);
-      expect(withoutNpmHeader(tail.stdout())).toMatch(new RegExp(`^\\S+Z${escape(expected)}\\n$`));
+      expect(withoutNpmHeader(tail.stdout())).toMatch(new RegExp(`^\\S+Z${escapeRegExp(expected)}\\n$`));
       expect(tail.output()).toContain(noteLine);
       expect(tail.output()).toContain(
         `tailing stream ${collector.streamName} at ${collector.kinesisEndpoint}`,
@@ -178,11 +178,11 @@ describe('README: the first deploy, against the local collector', () => {
     expect(byName(fromCli.rows)).toEqual(expected);
 
     const today = new Date().toISOString();
-    const console = (codeBlocks(subsection('First deploy, step by step'), 'sql')[0] ?? '')
+    const consoleQuery = (codeBlocks(subsection('First deploy, step by step'), 'sql')[0] ?? '')
       .replace("partition_year = '2026'", `partition_year = '${today.slice(0, 4)}'`)
       .replace("partition_month = '11'", `partition_month = '${today.slice(5, 7)}'`)
       .replace("partition_day = '28'", `partition_day = '${today.slice(8, 10)}'`);
-    const fromConsole = await queryLocalTables(console.replaceAll('clickstream.', ''), location);
+    const fromConsole = await queryLocalTables(consoleQuery.replaceAll('clickstream.', ''), location);
     expect(byName(fromConsole.rows)).toEqual(expected);
   });
 
@@ -273,7 +273,7 @@ describe('README: troubleshooting, as the local collector shows it', () => {
     );
     try {
       await tail.waitFor(
-        new RegExp(`no stream no-such-stream at ${escape(collector.kinesisEndpoint)} yet; `),
+        new RegExp(`no stream no-such-stream at ${escapeRegExp(collector.kinesisEndpoint)} yet; `),
       );
       expect(subsection('Troubleshooting a deploy')).toContain(
         '`no stream <name> at https://kinesis.<region>.amazonaws.com yet; …`',
@@ -302,7 +302,7 @@ function withoutNpmHeader(stdout: string): string {
   return stdout.replace(/^\n?> .*\n> .*\n(\n)?/, '');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
