@@ -102,6 +102,9 @@ export class ArchiveConsumer extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The trust names Lambda without aws:SourceAccount or aws:SourceArn: AWS documents no such
+    // condition for execution roles, no other account can pass this role to its function
+    // (iam:PassRole), and a condition Lambda does not set would lock the function out of its role.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Clickstream archive consumer',
@@ -172,9 +175,13 @@ export class ArchiveConsumer extends Construct {
       [
         `AwsSolutions-IAM5[Resource::${bucketArn}/${archivePrefix}*]`,
         `AwsSolutions-IAM5[Resource::${bucketArn}/${tablesPrefix}*]`,
-        `AwsSolutions-IAM5[Resource::${failedArn}/*]`,
       ],
-      'The consumer writes objects with keys derived from shard and sequence number, so s3:PutObject is granted under its archive and tables prefixes only; Lambda writes failed batches into the dedicated failed-batches bucket under keys it chooses.',
+      'Archive and table keys hold their partitions (hour; app and day) and the shard and first sequence number of the batch, known only per batch, so s3:PutObject is granted under those two prefixes only: never fallback or quarantine, and no read, list or delete.',
+    );
+    acknowledgeAll(
+      this.role,
+      [`AwsSolutions-IAM5[Resource::${failedArn}/*]`],
+      'Lambda writes a batch it gave up on into the dedicated failed-batches bucket under a key Lambda chooses, so s3:PutObject covers that bucket, which holds nothing else.',
     );
   }
 }

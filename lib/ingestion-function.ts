@@ -63,6 +63,9 @@ export class IngestionFunction extends Construct {
     });
 
     // Own role instead of AWSLambdaBasicExecutionRole: log writes to this log group only.
+    // The trust names Lambda without aws:SourceAccount or aws:SourceArn: AWS documents no such
+    // condition for execution roles, no other account can pass this role to its function
+    // (iam:PassRole), and a condition Lambda does not set would lock the function out of its role.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Clickstream collector function',
@@ -130,7 +133,7 @@ export class IngestionFunction extends Construct {
         `AwsSolutions-IAM5[Resource::${bucketArn}/${fallbackPrefix}*]`,
         `AwsSolutions-IAM5[Resource::${bucketArn}/${quarantinePrefix}*]`,
       ],
-      'The function writes objects with generated keys, so s3:PutObject is granted under its fallback and quarantine prefixes only.',
+      'Fallback and quarantine keys hold the date partition and the request ID, known only per request, so s3:PutObject is granted under those two prefixes only: never the archive or table prefixes, and no read, list or delete.',
     );
   }
 }

@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import type { CollectorEndpoint } from './endpoint';
 import { ScopedLambdaTarget } from './scoped-lambda-target';
@@ -93,7 +94,7 @@ export class AlbEndpoint extends Construct implements CollectorEndpoint {
     Validations.of(securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason:
-        'The collector is a public ingestion endpoint: SDKs in browsers and apps anywhere must reach ports 80/443.',
+        'The collector is a public ingestion endpoint: SDKs in browsers and apps anywhere must reach its listener (443, with 80 redirecting to it; 80 alone with allowPlainHttp).',
     });
     this.enableAccessLogs(props.accessLogsBucket);
 
@@ -149,30 +150,76 @@ export class AlbEndpoint extends Construct implements CollectorEndpoint {
     this.collectorUrl = `${scheme}://${host}${path}`;
   }
 
+  /**
+   * Grants log delivery on the bucket ourselves rather than with `logAccessLogs`: the library's
+   * grant to the log-delivery service (`delivery.logs.amazonaws.com`) carries no source condition,
+   * so any account's delivery could write under this prefix; ours names this account and Region.
+   * The ELB principal (the Region's ELB account, or ELB's log-delivery service in Regions opened
+   * since August 2022) gets no condition: ELB documents none for it, and a condition it does not
+   * set would stop log delivery silently. Its grant is limited to `alb/AWSLogs/<this account>/`.
+   */
   private enableAccessLogs(bucket: s3.IBucket): void {
     const prefix = 'alb';
-    if (!Token.isUnresolved(Stack.of(this).region)) {
-      // Known region: CDK grants the region's ELB log-delivery account.
-      this.loadBalancer.logAccessLogs(bucket, prefix);
-      return;
+    const stack = Stack.of(this);
+    const regionKnown = !Token.isUnresolved(stack.region);
+    const elbAccount = regionKnown ? RegionInfo.get(stack.region).elbv2Account : undefined;
+    if (!regionKnown) {
+      Annotations.of(this).addWarningV2(
+        'clickstream:albAccessLogsRegion',
+        'The stack has no region, so ALB access-log delivery is granted to logdelivery.elasticloadbalancing.amazonaws.com. ' +
+          'In Regions older than August 2022 synthesize with -c region=<region> so the Region’s ELB account is granted.',
+      );
     }
-    // Region-agnostic synth: grant the ELB log-delivery service principal, which Regions opened since
-    // August 2022 require and CDK cannot choose between without a region.
-    Annotations.of(this).addWarningV2(
-      'clickstream:albAccessLogsRegion',
-      'The stack has no region, so ALB access-log delivery is granted to logdelivery.elasticloadbalancing.amazonaws.com. ' +
-        'In Regions older than August 2022 synthesize with -c region=<region> so the Region’s ELB account is granted.',
-    );
     this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
     this.loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
-    const result = bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
-        principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
-        resources: [bucket.arnForObjects(`${prefix}/AWSLogs/${Stack.of(this).account}/*`)],
-      }),
-    );
-    if (result.policyDependable) this.loadBalancer.node.addDependency(result.policyDependable);
+    const logObjects = bucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`);
+    const results = [
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject'],
+          principals: [
+            elbAccount
+              ? new iam.AccountPrincipal(elbAccount)
+              : new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com'),
+          ],
+          resources: [logObjects],
+        }),
+      ),
+    ];
+    if (regionKnown) {
+      // What the library grants the log-delivery service as well, limited to deliveries of this
+      // account and Region (the conditions AWS documents for that service).
+      const fromThisAccount = {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*' }) },
+      };
+      const logDelivery = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
+      results.push(
+        bucket.addToResourcePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:PutObject'],
+            principals: [logDelivery],
+            resources: [logObjects],
+            conditions: {
+              ...fromThisAccount,
+              StringEquals: { ...fromThisAccount.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' },
+            },
+          }),
+        ),
+        bucket.addToResourcePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetBucketAcl'],
+            principals: [logDelivery],
+            resources: [bucket.bucketArn],
+            conditions: fromThisAccount,
+          }),
+        ),
+      );
+    }
+    // ELB checks that it may write when the attribute is set: the policy must exist first.
+    for (const result of results) {
+      if (result.policyDependable) this.loadBalancer.node.addDependency(result.policyDependable);
+    }
   }
 }

@@ -65,7 +65,7 @@ export class HttpApiEndpoint extends Construct implements CollectorEndpoint {
     Validations.of(defaultRoute ?? this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Public ingestion endpoint for SDKs without AWS credentials; the function checks the app ID and, when configured, a JWT cookie.',
+        'Public ingestion endpoint: the Clickstream SDKs sign no requests and cannot use an API Gateway authorizer. The function itself refuses unregistered app IDs (its app registry) and, with authMode=jwt, requests without a valid JWT (Authorization: Bearer or cookie).',
     });
 
     if (props.customDomain) {

@@ -1,7 +1,7 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addCollectorStack } from '../../bin/collector-app';
 import {
   acknowledgements,
@@ -18,6 +18,55 @@ import {
 const EXPECTED_SYNTH_WARNINGS: Partial<Record<ConfigurationName, readonly RegExp[]>> = {
   albPlain: [/^WARNING The stack has no region, so ALB access-log delivery is granted to logdelivery\./],
 };
+
+/**
+ * Every cdk-nag acknowledgement of the stack, as `rule at construct path`, and why it holds:
+ * - IAM5 on the two roles: s3:PutObject under key prefixes, as the object keys are made per
+ *   request or batch (lib/ingestion-function.ts, lib/archive-consumer.ts);
+ * - APIG4: the HTTP API is the SDKs' public endpoint, the function checks apps and tokens;
+ * - EC23: the ALB is the SDKs' public endpoint.
+ * A new acknowledgement fails this test until it is added here, with its reason in the code.
+ */
+const ROLE_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/events/*] at ClickstreamCollector/ArchiveConsumer/Role',
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/tables/*] at ClickstreamCollector/ArchiveConsumer/Role',
+  'AwsSolutions-IAM5[Resource::<ArchiveFailedBatchesE584110D.Arn>/*] at ClickstreamCollector/ArchiveConsumer/Role',
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/fallback/*] at ClickstreamCollector/Ingestion/Role',
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/quarantine/*] at ClickstreamCollector/Ingestion/Role',
+];
+const EXPECTED_ACKNOWLEDGEMENTS: Record<ConfigurationName, readonly string[]> = {
+  functionUrl: ROLE_ACKNOWLEDGEMENTS,
+  provisioned: ROLE_ACKNOWLEDGEMENTS,
+  httpApi: [...ROLE_ACKNOWLEDGEMENTS, 'AwsSolutions-APIG4 at ClickstreamCollector/HttpApi/Api/DefaultRoute'],
+  alb: [...ROLE_ACKNOWLEDGEMENTS, 'AwsSolutions-EC23 at ClickstreamCollector/Alb/SecurityGroup'],
+  albPlain: [...ROLE_ACKNOWLEDGEMENTS, 'AwsSolutions-EC23 at ClickstreamCollector/Alb/SecurityGroup'],
+};
+
+/** The stack's own cdk-nag acknowledgements (not the CDK's CloudFormation-Validate ones). */
+function nagAcknowledgements(app: App): { rule: string; path: string }[] {
+  return acknowledgements(app)
+    .filter((ack) => ack.id.startsWith('Annotation::AwsSolutions-'))
+    .map((ack) => ({ rule: ack.id.slice('Annotation::'.length), path: ack.path }));
+}
+
+/** What cdk-nag finds when no acknowledgement is made at all: `rule at resource path`. */
+function findingsWithoutAcknowledgements(
+  name: ConfigurationName,
+): { rule: string; path: string | undefined }[] {
+  const ignore = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+  try {
+    const { app } = synthesize(CONFIGURATIONS[name]);
+    expect(acknowledgements(app)).toEqual([]);
+    return new AwsSolutionsChecks().validateScope(app).violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => ({
+        rule: violation.ruleName,
+        path: resource.constructPath,
+      })),
+    );
+  } finally {
+    ignore.mockRestore();
+  }
+}
 
 /** The warning and error lines of synth's validation report. */
 function reportedProblems(synthOutput: readonly string[]): string[] {
@@ -52,6 +101,25 @@ describe('cdk-nag AwsSolutions checks', () => {
       expect(String(ack.reason).length, `${ack.id} at ${ack.path}`).toBeGreaterThan(30);
     }
   });
+
+  it.each(Object.keys(CONFIGURATIONS) as ConfigurationName[])(
+    'acknowledges exactly the listed findings in the %s deployment, each one a finding cdk-nag raises without it',
+    (name) => {
+      const acks = nagAcknowledgements(synthesize(CONFIGURATIONS[name]).app);
+      expect(acks.map((ack) => `${ack.rule} at ${ack.path}`).sort()).toEqual(
+        [...EXPECTED_ACKNOWLEDGEMENTS[name]].sort(),
+      );
+      const findings = findingsWithoutAcknowledgements(name);
+      for (const ack of acks) {
+        const answered = findings.some(
+          (finding) =>
+            finding.rule === ack.rule &&
+            (finding.path === ack.path || finding.path?.startsWith(`${ack.path}/`) === true),
+        );
+        expect(answered, `stale acknowledgement: ${ack.rule} at ${ack.path}`).toBe(true);
+      }
+    },
+  );
 
   it('runs as a synth-time validation plugin of the app: synth passes with it registered', () => {
     const { template } = synthesize(CONFIGURATIONS.functionUrl, { nag: true });

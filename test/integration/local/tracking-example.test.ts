@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollectorProcess } from '../../support/collector-process';
 import { freePort } from '../../support/free-port';
+import { codeBlocks, commands, section } from '../../support/readme';
 
 /**
  * README "Testing your app's tracking", run as written: its curl commands against `npm start`
@@ -19,31 +19,8 @@ import { freePort } from '../../support/free-port';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const README_URL = 'http://127.0.0.1:8080';
 const SCRIPT_COMMAND = 'bash examples/check-tracking.sh';
-
-function section(title: string): string {
-  const start = README.indexOf(`\n## ${title}\n`);
-  if (start < 0) throw new Error(`README has no section "${title}"`);
-  const end = README.indexOf('\n## ', start + 1);
-  return README.slice(start, end < 0 ? undefined : end);
-}
-
-function codeBlocks(text: string, language: string): string[] {
-  return [...text.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map(
-    (match) => match[1] ?? '',
-  );
-}
-
-/** The commands of a block: lines continued with a trailing backslash belong to the one before. */
-function commands(block: string): string[] {
-  return block
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
