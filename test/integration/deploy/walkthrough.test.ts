@@ -9,6 +9,7 @@ import { API_EXAMPLE } from '../../../local/api-example';
 import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { type LocalTablesLocation, queryLocalTables } from '../../../local/local-tables';
 import { DEPLOY_COMMANDS } from '../../support/deploy-commands';
+import { tablesOf } from '../../support/local-tables';
 import { codeBlocks, subsection } from '../../support/readme';
 import { type SsmStandIn, startSsmStandIn } from '../../support/ssm-parameter-stand-in';
 
@@ -86,13 +87,7 @@ describe('README: the first deploy, against the local collector', () => {
       quiet: true,
       dataDir: join(scratch, 'data'),
     });
-    location = {
-      bucketDirectory: join(collector.s3Directory ?? '', collector.bucket),
-      archivePrefix: collector.archivePrefix ?? '',
-      tablesPrefix: collector.tablesPrefix ?? '',
-      quarantinePrefix: collector.config.quarantinePrefix,
-      fallbackPrefix: collector.config.fallbackPrefix,
-    };
+    location = tablesOf(collector);
     outputsFile = join(scratch, 'cdk-outputs.json');
     await writeFile(
       outputsFile,

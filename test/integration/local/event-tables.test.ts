@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_EXAMPLE, exampleUrl } from '../../../local/api-example';
 import { type LocalCollector, startLocalCollector } from '../../../local/collector';
 import { type LocalTablesLocation, queryLocalTables } from '../../../local/local-tables';
+import { tablesOf } from '../../support/local-tables';
 import { buildMobileRequest, mobileEvent, sendRaw } from '../../support/mobile-wire-client';
 
 /**
@@ -48,13 +49,7 @@ describe('the event tables of the local archive', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'event-tables-'));
     collector = await startLocalCollector({ env: {}, port: 0, quiet: true, dataDir });
-    location = {
-      bucketDirectory: join(collector.s3Directory ?? '', collector.bucket),
-      archivePrefix: collector.archivePrefix ?? '',
-      tablesPrefix: collector.tablesPrefix ?? '',
-      quarantinePrefix: collector.config.quarantinePrefix,
-      fallbackPrefix: collector.config.fallbackPrefix,
-    };
+    location = tablesOf(collector);
     const curl = await fetch(exampleUrl(collector.url, '/collect'), {
       method: 'POST',
       headers: API_EXAMPLE.headers,
