@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       }
     } catch (error) {
       const message = streamGone(error)
-        ? `no stream ${settings.streamName} at ${settings.kinesisEndpoint} yet; is npm start running? waiting…`
+        ? `no stream ${settings.streamName} at ${settings.kinesisEndpoint} yet; ${settings.emulator ? 'is npm start running?' : 'check the stream name and the region'} waiting…`
         : `cannot read ${settings.kinesisEndpoint}: ${error instanceof Error ? error.message : String(error)}; retrying…`;
       if (message !== waitingMessage) console.error(message);
       waitingMessage = message;

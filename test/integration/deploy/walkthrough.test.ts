@@ -261,17 +261,19 @@ describe('README: troubleshooting, as the local collector shows it', () => {
     }
   });
 
-  it('has npm run tail say it waits for a stream that is not there', async () => {
+  it('has npm run tail say it waits for a stream that is not there, and what to check', async () => {
     const tail = startBash(
       `AWS_ENDPOINT_URL_KINESIS=${collector.kinesisEndpoint} CLICKSTREAM_STREAM_NAME=no-such-stream npm run tail`,
       credentialsOnly({}, scratch),
     );
     try {
       await tail.waitFor(
-        new RegExp(`no stream no-such-stream at ${escapeRegExp(collector.kinesisEndpoint)} yet; `),
+        new RegExp(
+          `no stream no-such-stream at ${escapeRegExp(collector.kinesisEndpoint)} yet; check the stream name and the region`,
+        ),
       );
-      expect(subsection('Troubleshooting a deploy')).toContain(
-        '`no stream <name> at https://kinesis.<region>.amazonaws.com yet; …`',
+      expect(subsection('Troubleshooting a deploy').replace(/\s+/g, ' ')).toContain(
+        '`no stream <name> at https://kinesis.<region>.amazonaws.com yet; check the stream name and the region`',
       );
     } finally {
       await tail.stop();
