@@ -52,7 +52,7 @@ export const STACK_SETTINGS = {
   }),
   // 256 MB holds every worst-case body of `npm run bench` (peak about 200 MiB) and halves the
   // duration bill of 512 MB: a request's billed time is mostly the wait for Kinesis, which more
-  // memory does not shorten. A cold start takes longer on less CPU (about 0.6 s against 0.3 s).
+  // memory does not shorten. A cold start takes longer on less CPU (about 0.5 s against 0.25 s).
   lambdaMemoryMb: integer({
     scope: 'stack',
     context: 'lambdaMemoryMb',
