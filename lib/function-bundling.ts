@@ -1,3 +1,4 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -52,7 +53,7 @@ export const COLLECTOR_BUNDLING = {
 } as const;
 
 /** A file to copy from an installed package into the asset, or to write there. */
-export type SideFile =
+type SideFile =
   | { readonly to: string; readonly from: string }
   | { readonly to: string; readonly text: string };
 
@@ -63,7 +64,7 @@ const requireHere = createRequire(import.meta.url);
  * files that make it up: `tldts` publishes a self-contained, minified ES module build, copied
  * with its licence and a package.json pointing at it (version from the lock file's install).
  */
-export function sidePackageFiles(): SideFile[] {
+function sidePackageFiles(): SideFile[] {
   const root = dirname(requireHere.resolve('tldts/package.json'));
   const { version, license } = requireHere('tldts/package.json') as { version: string; license: string };
   const manifest = { name: 'tldts', version, license, type: 'module', exports: './index.mjs' };
@@ -72,6 +73,16 @@ export function sidePackageFiles(): SideFile[] {
     { from: join(root, 'LICENSE'), to: 'node_modules/tldts/LICENSE' },
     { text: JSON.stringify(manifest), to: 'node_modules/tldts/package.json' },
   ];
+}
+
+/** Writes the side packages into `dir`, as the stack's `afterBundling` hook does (for the benchmark). */
+export function writeSidePackages(dir: string): void {
+  for (const file of sidePackageFiles()) {
+    const target = join(dir, file.to);
+    mkdirSync(dirname(target), { recursive: true });
+    if ('from' in file) copyFileSync(file.from, target);
+    else writeFileSync(target, file.text);
+  }
 }
 
 /** `sidePackageFiles` as the shell commands of a CDK `afterBundling` hook writing into `outputDir`. */

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
-import { COLLECTOR_BUNDLING, sidePackageFiles } from '../../lib/function-bundling';
+import { COLLECTOR_BUNDLING, writeSidePackages } from '../../lib/function-bundling';
 import { lambdaEvent } from '../../test/support/lambda-events';
 import { progress, summarize } from './stats';
 import { BENCH_ENV } from './warm-cpu';
@@ -55,7 +54,7 @@ export async function bundle(entry: { file: string } | { source: string }, outfi
     'file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT } };
   const external = inline ? [] : OPTIONS.external;
   const result = await build({ ...from, ...OPTIONS, external, metafile: true, outfile });
-  await writeSidePackages(dirname(outfile));
+  writeSidePackages(dirname(outfile));
   const packages = new Map<string, number>();
   for (const [path, info] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'our code';
@@ -63,15 +62,6 @@ export async function bundle(entry: { file: string } | { source: string }, outfi
   }
   const bytes = [...packages.values()].reduce((sum, size) => sum + size, 0);
   return { bytes, packages: [...packages].sort((a, b) => b[1] - a[1]).slice(0, 6) };
-}
-
-/** What the stack's `afterBundling` hook adds to the asset: the side packages in `node_modules/`. */
-async function writeSidePackages(dir: string): Promise<void> {
-  for (const file of sidePackageFiles()) {
-    const target = join(dir, file.to);
-    await mkdir(dirname(target), { recursive: true });
-    await ('from' in file ? copyFile(file.from, target) : writeFile(target, file.text));
-  }
 }
 
 /** The Lambda runtime's Node.js, as CI fetches it (scripts/ci/fetch-node.sh, cached, integrity-checked). */
